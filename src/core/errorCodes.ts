@@ -1,0 +1,62 @@
+/**
+ * The stable error codes of the whole system and the group each belongs to.
+ *
+ * Codes never change meaning and are never renamed: the wire protocol, the journal, logs, the
+ * UI's message catalogue and tests all key on them. Add new codes; do not reuse old ones.
+ *
+ * Groups are what callers branch on:
+ * - `input`: the caller sent something malformed; fix the input, retrying as-is fails again.
+ * - `authentication`: the terminal itself was not accepted (key, clock, replay, disabled).
+ * - `decline`: the customer's transaction was refused for a reason the cashier can show.
+ * - `state`: the operation does not fit the current state of a payment or batch.
+ * - `limit`: a rate or count limit; `RESEND_TOO_SOON` may succeed later.
+ * - `unavailable`: a dependency is down; nothing happened and the request may be retried.
+ * - `outcome_unknown`: the request may or may not have taken effect; ask before acting again.
+ * - `internal`: a bug or an unexpected failure.
+ */
+export const ERROR_CODE_GROUPS = {
+  // Wire codes from the protocol's error table.
+  VALIDATION_FAILED: 'input',
+  TERMINAL_UNKNOWN: 'authentication',
+  SIGNATURE_INVALID: 'authentication',
+  TIMESTAMP_SKEW: 'authentication',
+  NONCE_REPLAYED: 'authentication',
+  TERMINAL_DISABLED: 'authentication',
+  PIN_INCORRECT: 'decline',
+  PIN_BLOCK_INVALID: 'input',
+  OTP_INCORRECT: 'decline',
+  OTP_EXPIRED: 'decline',
+  ACCOUNT_LOCKED: 'decline',
+  CARD_UNKNOWN: 'decline',
+  PAYMENT_NOT_FOUND: 'state',
+  INSUFFICIENT_FUNDS: 'decline',
+  IDEMPOTENCY_CONFLICT: 'state',
+  PAYMENT_STATE: 'state',
+  BATCH_CLOSED: 'state',
+  RESEND_LIMIT: 'limit',
+  RESEND_TOO_SOON: 'limit',
+  SMS_UNAVAILABLE: 'unavailable',
+  INTERNAL: 'internal',
+  // Local codes: never sent by the host, raised inside one process.
+  CONFIG_INVALID: 'input',
+  MONEY_INVALID: 'input',
+  MONEY_OVERFLOW: 'input',
+  CURRENCY_MISMATCH: 'input',
+  HOST_UNREACHABLE: 'unavailable',
+  HOST_TIMEOUT: 'outcome_unknown',
+  HOST_REPLY_INVALID: 'internal',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODE_GROUPS;
+export type ErrorGroup = (typeof ERROR_CODE_GROUPS)[ErrorCode];
+
+/** The codes that belong to group `G`. */
+export type CodeOfGroup<G extends ErrorGroup> = {
+  [C in ErrorCode]: (typeof ERROR_CODE_GROUPS)[C] extends G ? C : never;
+}[ErrorCode];
+
+export const ERROR_CODES = Object.keys(ERROR_CODE_GROUPS) as ErrorCode[];
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_CODE_GROUPS, value);
+}
