@@ -6,8 +6,10 @@ from docs/protocol.md with Python's standard library and the `cryptography` pack
 TypeScript tests check src/protocol against the file it writes, so the expected values never
 come from the code under test.
 
-Usage: python3 scripts/protocol-vectors/generate.py docs/protocol-test-vectors.json
-(needs `cryptography`; `npm run vectors` runs it). The output is deterministic.
+Usage: python3 scripts/protocol-vectors/generate.py [--check] docs/protocol-test-vectors.json
+With --check, compares instead of writing and exits 1 if the file differs. Needs the
+`cryptography` package (Debian: python3-cryptography). `npm run vectors` and
+`npm run vectors:check` run it. The output is deterministic.
 """
 
 import base64
@@ -221,8 +223,12 @@ def negative_pin_cases(good):
 
 
 def main() -> None:
-    if len(sys.argv) != 2:
-        sys.exit("usage: generate.py OUTPUT.json")
+    args = sys.argv[1:]
+    check = args[:1] == ["--check"]
+    if check:
+        args = args[1:]
+    if len(args) != 1:
+        sys.exit("usage: generate.py [--check] VECTORS.json")
     good = pin_cases()
     vectors = {
         "description": "ComboPay protocol v1 test vectors: request signing and the PIN block. "
@@ -234,9 +240,15 @@ def main() -> None:
         "pinBlock": good,
         "pinBlockInvalid": negative_pin_cases(good),
     }
-    with open(sys.argv[1], "w", encoding="utf-8") as out:
-        json.dump(vectors, out, ensure_ascii=False, indent=2)
-        out.write("\n")
+    text = json.dumps(vectors, ensure_ascii=False, indent=2) + "\n"
+    if check:
+        with open(args[0], encoding="utf-8") as current:
+            if current.read() != text:
+                sys.exit(f"{args[0]} differs from what the generator produces: run npm run vectors")
+        print(f"{args[0]} matches the generator")
+        return
+    with open(args[0], "w", encoding="utf-8") as out:
+        out.write(text)
 
 
 if __name__ == "__main__":
