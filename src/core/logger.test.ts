@@ -112,7 +112,11 @@ describe('logger redaction', () => {
       key: TERMINAL_KEY,
     });
     logger.warn(httpError, 'confirm failed');
+    logger.warn(new Error(`confirm failed for otp=${OTP}`));
     expectNoSecrets(text());
+    // Redacted once, readably, however many times the value passed through redaction.
+    expect(text()).toContain('"message":"confirm failed for otp=[REDACTED]"');
+    expect(text()).not.toContain('[REDACTED]]');
     const first = lines()[0] as { err: { code: string; type: string } };
     expect(first.err.code).toBe('PIN_BLOCK_INVALID');
     expect(first.err.type).toBe('PosError');

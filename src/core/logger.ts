@@ -19,7 +19,10 @@ export interface LoggerOptions {
   name: string;
   /** Lowest level written; default `info`. */
   level?: LogLevel;
-  /** Where JSON lines go; default stdout (journald on the board). */
+  /**
+   * Where JSON lines go; default stdout (journald on the board), written synchronously so the
+   * lines before a crash are not lost (a terminal logs little; the cost does not matter).
+   */
   destination?: DestinationStream;
 }
 
@@ -55,7 +58,7 @@ export function createLogger(options: LoggerOptions): Logger {
         log: (object) => redactSecrets(object) as Record<string, unknown>,
       },
     },
-    options.destination ?? pino.destination({ dest: 1, sync: false }),
+    options.destination ?? pino.destination({ dest: 1, sync: true }),
   );
   return redactChildBindings(logger);
 }

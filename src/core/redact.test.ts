@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isSecretKey, redactSecrets, redactString } from './redact.js';
 import { Secret } from './Secret.js';
@@ -65,6 +66,33 @@ describe('redactString', () => {
     ['code=PIN_INCORRECT attemptsLeft=2', 'code=PIN_INCORRECT attemptsLeft=2'],
   ])('%s', (input, expected) => {
     expect(redactString(input)).toBe(expected);
+  });
+
+  it('gives the same text when applied again (the logger redacts more than once)', () => {
+    const piece = fc.oneof(
+      fc.constantFrom(
+        'pin',
+        'otp',
+        'password',
+        'terminalKey',
+        'code',
+        'trace',
+        '"otp"',
+        '"pinBlock"',
+      ),
+      fc.constantFrom('=', ': ', ':', ' = '),
+      fc.constantFrom('123456', '"654321"', "'x'", '{"ct":"abc"}', 'Bearer abc.def', '[REDACTED]'),
+      fc.constantFrom(' ', ',', '&', '}', ']', ')', '\n'),
+      fc.string({ maxLength: 8 }),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
+        const once = redactString(pieces.join(''));
+        expect(redactString(once)).toBe(once);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(redactString('failed for otp=[REDACTED]')).toBe('failed for otp=[REDACTED]');
   });
 
   it('removes a PEM private key, even a truncated one', () => {

@@ -90,12 +90,15 @@ export function isSecretKey(name: string): boolean {
 const PEM_PRIVATE_KEY =
   /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g;
 const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]+:)([^@/?#\s]+)(@)/gi;
-/** `name = value`, `name: value`, `"name":"value"`, `"name":{…}` inside free text. */
+/**
+ * `name = value`, `name: value`, `"name":"value"`, `"name":{…}` inside free text. An already
+ * redacted value is matched whole, so redacting twice gives the same text as once.
+ */
 const NAMED_VALUE =
-  /(["']?)([A-Za-z_][A-Za-z0-9_-]*)\1(\s*[:=]\s*)((?:Bearer|Basic) \S+|"(?:[^"\\]|\\.)*"|'[^']*'|\{[^{}]*\}|[^\s,&;)}\]"']+)/g;
+  /(["']?)([A-Za-z_][A-Za-z0-9_-]*)\1(\s*[:=]\s*)(\[REDACTED\]|(?:Bearer|Basic) \S+|"(?:[^"\\]|\\.)*"|'[^']*'|\{[^{}]*\}|[^\s,&;)}\]"']+)/g;
 const AUTH_HEADER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g;
 
-/** Redacts secrets that appear inside a piece of free text. */
+/** Redacts secrets that appear inside a piece of free text. Idempotent. */
 export function redactString(text: string): string {
   return text
     .replace(PEM_PRIVATE_KEY, REDACTED)

@@ -106,6 +106,25 @@ describe('verifySignature', () => {
     );
   });
 
+  it('fails for every single-bit flip of every byte of the signed request', () => {
+    const { headers, parts } = signed();
+    const fields = ['method', 'pathWithQuery', 'timestamp', 'nonce', 'body'] as const;
+    let tried = 0;
+    for (const field of fields) {
+      const original = Buffer.from(parts[field]);
+      for (let index = 0; index < original.length; index += 1) {
+        for (let bit = 0; bit < 8; bit += 1) {
+          const altered = Buffer.from(original);
+          altered[index] = (altered[index] ?? 0) ^ (1 << bit);
+          const value = field === 'body' ? altered : altered.toString('latin1');
+          expect(verifySignature(key, { ...parts, [field]: value }, headers.signature)).toBe(false);
+          tried += 1;
+        }
+      }
+    }
+    expect(tried).toBeGreaterThan(8 * 100);
+  });
+
   it('fails when any bit of the signature changes, and for any other key', () => {
     const { headers, parts } = signed();
     const raw = decodeBase64Url(headers.signature) ?? new Uint8Array();
