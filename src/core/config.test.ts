@@ -166,6 +166,8 @@ describe('parseEnvValue', () => {
     ['integer', '99999999999999999999'],
     ['integer', ''],
     ['number', 'abc'],
+    ['number', '0x10'],
+    ['number', '1e3'],
     ['boolean', 'maybe'],
   ] as const)('rejects %s %j', (type, text) => {
     expect(parseEnvValue(text, type).ok).toBe(false);

@@ -168,7 +168,7 @@ export function parseEnvValue(text: string, type: EnvValueType): Parsed {
         ? { ok: true, value: Number(text) }
         : { ok: false, problem: 'expected a whole number' };
     case 'number':
-      return text.trim() !== '' && Number.isFinite(Number(text))
+      return /^-?\d+(?:\.\d+)?$/.test(text.trim()) && Number.isFinite(Number(text))
         ? { ok: true, value: Number(text) }
         : { ok: false, problem: 'expected a number' };
     case 'boolean': {

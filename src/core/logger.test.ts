@@ -83,6 +83,36 @@ describe('logger redaction', () => {
     expectNoSecrets(text());
   });
 
+  it('redacts secrets passed as format arguments, judging the finished message', () => {
+    const { logger, text } = capture();
+    logger.info('PIN entered: %s', PIN);
+    logger.info('sending code %s to %s', OTP, '138****8000');
+    logger.error(new Error('confirm failed'), 'otp was %s', OTP);
+    logger.info('验证码 %s 已发送', OTP);
+    logger.info({ attempt: 1 }, 'customer keyed %s as the pin', PIN);
+    expectNoSecrets(text());
+    expect(text()).toContain('138****8000');
+  });
+
+  it('redacts a PIN block and key material under names of any spelling', () => {
+    const { logger, text } = capture();
+    logger.info({ request: PIN_BLOCK }, 'a block under another name');
+    logger.info({ pinNumber: PIN, SMSCode: OTP, keyB64: TERMINAL_KEY, pwd: SUPERVISOR_PASSWORD });
+    expectNoSecrets(text());
+  });
+
+  it('redacts bindings set later and message prefixes', () => {
+    const { logger, text } = capture();
+    const child = logger.child({ terminalId: 'T0000001' });
+    child.setBindings({ pin: PIN });
+    child.info('after setBindings');
+    const prefixed = logger.child({}, { msgPrefix: `otp ${OTP} ` });
+    prefixed.info('with a prefix');
+    prefixed.child({ step: 2 }).info('prefix inherited');
+    expectNoSecrets(text());
+    expect(text()).toContain('T0000001');
+  });
+
   it('redacts Secret values wherever they are interpolated or nested', () => {
     const { logger, text } = capture();
     const pin = new Secret(PIN);

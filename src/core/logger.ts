@@ -7,7 +7,8 @@ import {
   type LogFn,
   type Logger,
 } from 'pino';
-import { redactSecrets } from './redact.js';
+import { format } from 'node:util';
+import { redactSecrets, redactString } from './redact.js';
 
 export type { Logger } from 'pino';
 
@@ -42,14 +43,7 @@ export function createLogger(options: LoggerOptions): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       hooks: {
         logMethod(args: unknown[], method: LogFn) {
-          const [first, ...rest] = args;
-          if (first instanceof Error) {
-            const err = redactSecrets(first) as { message: string };
-            const tail = rest.length > 0 ? rest.map(redactSecrets) : [err.message];
-            Reflect.apply(method, this, [{ err }, ...tail]);
-            return;
-          }
-          Reflect.apply(method, this, args.map(redactSecrets));
+          Reflect.apply(method, this, redactedArguments(args));
         },
       },
       // pino's own error serializer would rebuild an already redacted error; keep ours.
@@ -64,20 +58,53 @@ export function createLogger(options: LoggerOptions): Logger {
 }
 
 /**
+ * A log call's arguments with every secret removed: the merge object (or error) deep-redacted,
+ * and the message built from its format arguments first (`'PIN entered: %s', pin`), then
+ * redacted as a whole, since no single argument shows it is a secret.
+ */
+function redactedArguments(args: unknown[]): unknown[] {
+  const [first, ...rest] = args;
+  const hasObject = typeof first === 'object' && first !== null;
+  const messageArgs = hasObject ? rest : args;
+  const object =
+    first instanceof Error
+      ? { err: redactSecrets(first) }
+      : hasObject
+        ? redactSecrets(first)
+        : undefined;
+  let message =
+    messageArgs.length === 0 ? undefined : redactString(format(...messageArgs.map(redactSecrets)));
+  if (message === undefined && first instanceof Error) message = redactString(first.message);
+  const out: unknown[] = [];
+  if (object !== undefined) out.push(object);
+  if (message !== undefined) out.push(message);
+  return out;
+}
+
+/**
  * pino's `formatters.bindings` sees only the root logger's bindings, so children are wrapped:
- * their bindings are redacted before pino stores them. A child inherits its parent's own
- * properties, so the wrapper always calls pino's original `child` on the logger at hand.
+ * their bindings and message prefix are redacted before pino stores them, and so are bindings
+ * added later with `setBindings`. A child inherits its parent's own properties, so the wrapper
+ * always calls pino's original methods on the logger at hand.
  */
 function redactChildBindings(
   logger: Logger,
   // eslint-disable-next-line @typescript-eslint/unbound-method -- re-applied with its `this` below
   pinoChild: Logger['child'] = logger.child,
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- re-applied with its `this` below
+  pinoSetBindings: Logger['setBindings'] = logger.setBindings,
 ): Logger {
-  const child = (bindings: Bindings, childOptions?: ChildLoggerOptions): Logger =>
-    redactChildBindings(
-      Reflect.apply(pinoChild, logger, [redactSecrets(bindings), childOptions]) as Logger,
-      pinoChild,
-    );
+  const child = (bindings: Bindings, childOptions?: ChildLoggerOptions): Logger => {
+    const options =
+      childOptions?.msgPrefix === undefined
+        ? childOptions
+        : { ...childOptions, msgPrefix: redactString(childOptions.msgPrefix) };
+    const made = Reflect.apply(pinoChild, logger, [redactSecrets(bindings), options]) as Logger;
+    return redactChildBindings(made, pinoChild, pinoSetBindings);
+  };
   logger.child = child as unknown as Logger['child'];
+  logger.setBindings = (bindings: Bindings) => {
+    Reflect.apply(pinoSetBindings, logger, [redactSecrets(bindings)]);
+  };
   return logger;
 }

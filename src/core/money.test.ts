@@ -65,6 +65,12 @@ describe('parseKeypadDigits', () => {
     expect(codeOf(() => parseKeypadDigits(digits, 'CNY'))).toBe(code);
   });
 
+  it('refuses a limit that is not a whole amount rather than ignore it', () => {
+    for (const limit of [Number.NaN, -1, 1.5, Number.POSITIVE_INFINITY]) {
+      expect(() => parseKeypadDigits('999999999999', 'CNY', limit)).toThrow(RangeError);
+    }
+  });
+
   it('applies a terminal limit', () => {
     expect(parseKeypadDigits('500000', 'CNY', 500000).value).toBe(500000);
     expect(codeOf(() => parseKeypadDigits('500001', 'CNY', 500000))).toBe('MONEY_OVERFLOW');

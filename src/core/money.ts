@@ -53,6 +53,10 @@ export function parseKeypadDigits(digits: string, currency: Currency, maxValue?:
   if (!/^[0-9]*$/.test(digits)) {
     throw new PosError('MONEY_INVALID', 'amount may contain only the digits 0-9');
   }
+  if (maxValue !== undefined && (!Number.isSafeInteger(maxValue) || maxValue < 0)) {
+    // A limit that is not a whole amount would silently switch the limit off (NaN compares false).
+    throw new RangeError('maxValue must be a whole, non-negative number of minor units');
+  }
   const significant = digits.replace(/^0+/, '');
   const limit = Math.min(maxValue ?? MAX_MINOR_UNITS, MAX_MINOR_UNITS);
   // Compare lengths first so a long run of digits never becomes an inexact float.

@@ -29,6 +29,19 @@ describe('isSecretKey', () => {
     'cardToken',
     'Authorization',
     'cookie',
+    'pinNumber',
+    'pin1',
+    'PINCode',
+    'SMSCode',
+    'password2',
+    'pwd',
+    'sslpassword',
+    'apikey',
+    'secretkey',
+    'keyB64',
+    'privateKeyHex',
+    'ct',
+    'epk',
   ])('treats %s as secret', (name) => {
     expect(isSecretKey(name)).toBe(true);
   });
@@ -49,6 +62,9 @@ describe('isSecretKey', () => {
     'trace',
     'amount',
     'message',
+    'publicKeyHex',
+    'PIN_INCORRECT',
+    'pinLocked',
   ])('leaves %s alone', (name) => {
     expect(isSecretKey(name)).toBe(false);
   });
@@ -63,7 +79,19 @@ describe('redactString', () => {
     ['postgres://pos:pa55@db:5432/pos', 'postgres://pos:[REDACTED]@db:5432/pos'],
     ['Authorization: Bearer abc.def', 'Authorization: [REDACTED]'],
     ['sent Bearer abc.def upstream', 'sent Bearer [REDACTED] upstream'],
-    ['code=PIN_INCORRECT attemptsLeft=2', 'code=PIN_INCORRECT attemptsLeft=2'],
+    [
+      'code=PIN_INCORRECT attemptsLeft=2 trace=000123',
+      'code=PIN_INCORRECT attemptsLeft=2 trace=000123',
+    ],
+    ['{"pins":["777777"],"otp":["888888"]}', '{"pins":[REDACTED],"otp":[REDACTED]}'],
+    ['{\\"otp\\":\\"131313\\",\\"n\\":1}', '{\\"otp\\":\\"[REDACTED]\\",\\"n\\":1}'],
+    ['otp 141414 sent', 'otp [REDACTED] sent'],
+    ['PIN entered: 123456', 'PIN entered: [REDACTED]'],
+    ['验证码 123456，5分钟内有效', '验证码 [REDACTED]，5分钟内有效'],
+    ['redis://:s3cret@db:6379/0', 'redis://:[REDACTED]@db:6379/0'],
+    ['postgres://u:p@ss@db/x', 'postgres://u:[REDACTED]@db/x'],
+    ['paid 123456 at trace 000124', 'paid 123456 at trace 000124'],
+    ['customer keyed 482915 as the PIN', 'customer keyed [REDACTED] as the PIN'],
   ])('%s', (input, expected) => {
     expect(redactString(input)).toBe(expected);
   });
@@ -107,6 +135,14 @@ describe('redactSecrets', () => {
     const input = { pin: '123456', nested: { otp: '654321' } };
     redactSecrets(input);
     expect(input).toEqual({ pin: '123456', nested: { otp: '654321' } });
+  });
+
+  it('recognises a PIN block whatever it is called', () => {
+    const block = { keyId: 'pk-1', epk: 'e', iv: 'i', ct: 'c', tag: 't' };
+    expect(redactSecrets({ request: block, list: [block] })).toEqual({
+      request: '[REDACTED]',
+      list: ['[REDACTED]'],
+    });
   });
 
   it('survives cycles, deep nesting, maps, sets and odd values', () => {

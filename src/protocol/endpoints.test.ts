@@ -22,6 +22,12 @@ describe('endpoints', () => {
     expect(Object.values(endpoints).filter((e) => !e.signed)).toEqual([endpoints.health]);
   });
 
+  it('validates the parameters of every path that has any', () => {
+    for (const endpoint of Object.values(endpoints)) {
+      expect('params' in endpoint, endpoint.path).toBe(endpoint.path.includes(':'));
+    }
+  });
+
   it('fills path parameters (encoded) and appends the query in order', () => {
     expect(endpointPath(endpoints.confirmPayment, { paymentId: 'pay_01' })).toBe(
       '/v1/payments/pay_01/confirm',

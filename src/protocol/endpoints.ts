@@ -1,4 +1,5 @@
-import type { z } from 'zod';
+import { z } from 'zod';
+import { batchNumber, opaqueId } from './fields.js';
 import { confirmReply, confirmRequest } from './messages/confirm.js';
 import { healthReply } from './messages/health.js';
 import { paymentReply, paymentRequest } from './messages/payment.js';
@@ -20,7 +21,8 @@ export const MAX_BODY_BYTES = 16 * 1024;
  * One operation of the protocol: how to call it and what comes back.
  *
  * `path` uses `:name` placeholders (the form fastify routes take); {@link endpointPath} fills
- * them. `body` is the request body schema (absent for GET), `query` the query string schema.
+ * them and `params` is their schema. `body` is the request body schema (absent for GET),
+ * `query` the query string schema. A malformed parameter is `VALIDATION_FAILED`.
  * `success` maps each success status to its reply schema; errors are always `errorReply`.
  */
 export interface Endpoint {
@@ -28,10 +30,14 @@ export interface Endpoint {
   readonly path: string;
   /** False only for health: every other request carries the terminal's signature. */
   readonly signed: boolean;
+  readonly params?: z.ZodType;
   readonly body?: z.ZodType;
   readonly query?: z.ZodType;
   readonly success: Readonly<Record<number, z.ZodType>>;
 }
+
+const paymentIdParams = z.strictObject({ paymentId: opaqueId });
+const batchParams = z.strictObject({ batch: batchNumber });
 
 /** Every endpoint of protocol v1 (protocol.md, "Endpoints"). */
 export const endpoints = {
@@ -55,6 +61,7 @@ export const endpoints = {
     method: 'POST',
     path: '/v1/payments/:paymentId/confirm',
     signed: true,
+    params: paymentIdParams,
     body: confirmRequest,
     success: { 200: confirmReply },
   },
@@ -62,6 +69,7 @@ export const endpoints = {
     method: 'POST',
     path: '/v1/payments/:paymentId/resend-otp',
     signed: true,
+    params: paymentIdParams,
     body: resendOtpRequest,
     success: { 200: resendOtpReply },
   },
@@ -69,6 +77,7 @@ export const endpoints = {
     method: 'GET',
     path: '/v1/payments/:paymentId',
     signed: true,
+    params: paymentIdParams,
     success: { 200: paymentStatusReply },
   },
   findPayment: {
@@ -82,6 +91,7 @@ export const endpoints = {
     method: 'POST',
     path: '/v1/payments/:paymentId/reverse',
     signed: true,
+    params: paymentIdParams,
     body: reverseRequest,
     success: { 200: reverseReply },
   },
@@ -89,6 +99,7 @@ export const endpoints = {
     method: 'POST',
     path: '/v1/payments/:paymentId/void',
     signed: true,
+    params: paymentIdParams,
     body: voidRequest,
     success: { 200: voidReply },
   },
@@ -103,6 +114,7 @@ export const endpoints = {
     method: 'POST',
     path: '/v1/batches/:batch/settle',
     signed: true,
+    params: batchParams,
     body: settleRequest,
     success: { 200: settleReply },
   },

@@ -73,6 +73,9 @@ describe('toWireError', () => {
       new Error('duplicate key value violates unique constraint "payments_pkey"'),
       new PosError('CONFIG_INVALID', 'invalid host config: hostSecret (env POS_HOST_SECRET)'),
       new PosError('HOST_TIMEOUT', 'x'),
+      new PosError('INTERNAL', 'insert failed: (card_token)=(tok_abc)', {
+        details: { sql: 'INSERT …' },
+      }),
       'a thrown string',
       undefined,
     ];

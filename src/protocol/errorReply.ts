@@ -68,11 +68,12 @@ export interface WireError {
 
 /**
  * Turns any thrown value into the reply the host sends. A PosError with a wire code keeps its
- * code, message and details (details must be safe to show: see PosError). Anything else becomes
- * a bare `INTERNAL` with no message of its own, so no stack, SQL or secret reaches the terminal.
+ * code, message and details (details must be safe to show: see PosError). Anything else, and
+ * any `INTERNAL` error, becomes the bare `INTERNAL` reply, so no stack, SQL or secret reaches the
+ * terminal whatever the thrower put in its message.
  */
 export function toWireError(error: unknown): WireError {
-  if (isPosError(error) && isWireErrorCode(error.code)) {
+  if (isPosError(error) && isWireErrorCode(error.code) && error.code !== 'INTERNAL') {
     return {
       status: WIRE_ERROR_STATUS[error.code],
       body: { error: { ...error.details, code: error.code, message: error.message } },

@@ -42,7 +42,8 @@ export function checkTimestamp(
  * @param firstSeenSeconds when the host first recorded this terminal's nonce, or undefined if
  *   it has no record. The store must record atomically (insert-if-absent) and pass the
  *   earlier record's time on a conflict, so two copies of one request racing each other cannot
- *   both pass.
+ *   both pass. Give this and {@link checkTimestamp} the same `nowSeconds` (whole seconds), and
+ *   purge a record only once `nonceExpiresAt(first) < now`.
  */
 export function checkNonce(
   firstSeenSeconds: number | undefined,

@@ -327,6 +327,14 @@ const examples: Examples[] = [
     ],
     invalid: [
       ['a negative count', { ...figures, counts: { ...figures.counts, sale: -1 } }],
+      [
+        'more sales than a batch can hold',
+        { ...figures, counts: { ...figures.counts, sale: 1e15 } },
+      ],
+      [
+        'totals in two currencies',
+        { ...figures, totals: { ...figures.totals, refund: { value: 500, currency: 'USD' } } },
+      ],
       ['a missing total', { ...figures, totals: { sale: figures.totals.sale } }],
     ],
   },
@@ -340,6 +348,25 @@ const examples: Examples[] = [
     invalid: [
       ['an unknown result', { result: 'ok', host: figures, nextBatch: '000002' }],
       ['no next batch', { result: 'balanced', host: figures }],
+    ],
+  },
+  {
+    name: 'payment path parameters',
+    schema: endpoints.confirmPayment.params,
+    valid: [{ paymentId: 'pay_01' }],
+    invalid: [
+      ['a slash', { paymentId: 'a/b' }],
+      ['an empty id', { paymentId: '' }],
+      ['an id of 65 characters', { paymentId: 'p'.repeat(65) }],
+    ],
+  },
+  {
+    name: 'batch path parameter',
+    schema: endpoints.settleBatch.params,
+    valid: [{ batch: '000001' }],
+    invalid: [
+      ['5 digits', { batch: '00001' }],
+      ['letters', { batch: 'latest' }],
     ],
   },
   {
@@ -390,6 +417,7 @@ describe('coverage of the endpoint table', () => {
       const schemas: z.ZodType[] = Object.values<z.ZodType>(endpoint.success);
       if ('body' in endpoint) schemas.push(endpoint.body);
       if ('query' in endpoint) schemas.push(endpoint.query);
+      if ('params' in endpoint) schemas.push(endpoint.params);
       for (const schema of schemas) expect(covered.has(schema), name).toBe(true);
     }
   });

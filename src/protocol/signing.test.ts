@@ -209,6 +209,7 @@ describe('readAuthHeaders', () => {
       'SIGNATURE_INVALID',
     ],
     ['a negative timestamp', { 'x-pos-timestamp': '-1' }, 'SIGNATURE_INVALID'],
+    ['a timestamp with a leading zero', { 'x-pos-timestamp': '01795420800' }, 'SIGNATURE_INVALID'],
     ['no nonce', { 'x-pos-nonce': undefined }, 'SIGNATURE_INVALID'],
     ['an upper-case nonce', { 'x-pos-nonce': 'A'.repeat(32) }, 'SIGNATURE_INVALID'],
     ['a short nonce', { 'x-pos-nonce': 'a'.repeat(31) }, 'SIGNATURE_INVALID'],

@@ -125,7 +125,7 @@ export function readAuthHeaders(headers: HeaderBag): AuthHeaders {
   const timestamp = single(headers, AUTH_HEADERS.timestamp);
   const nonce = single(headers, AUTH_HEADERS.nonce);
   const signature = single(headers, AUTH_HEADERS.signature);
-  if (timestamp === undefined || !/^\d{1,12}$/.test(timestamp)) {
+  if (timestamp === undefined || !/^(?:0|[1-9]\d{0,11})$/.test(timestamp)) {
     throw new PosError('SIGNATURE_INVALID', 'missing or malformed X-Pos-Timestamp');
   }
   if (nonce === undefined || !/^[0-9a-f]{32}$/.test(nonce)) {

@@ -1,13 +1,19 @@
 import { z } from 'zod';
 import { batchNumber, money } from '../fields.js';
 
-const count = z.int().min(0);
+/** A trace is 6 digits, so a batch holds at most 999 999 transactions of a kind. */
+const count = z.int().min(0).max(999_999);
 
 const counts = z.strictObject({ sale: count, void: count, refund: count });
 const totals = z.strictObject({ sale: money, refund: money });
 
-/** `POST /v1/batches/{batch}/settle`: the terminal's own figures for the batch. */
-export const settleRequest = z.strictObject({ counts, totals });
+/** `POST /v1/batches/{batch}/settle`: the terminal's own figures for the batch, in one currency. */
+export const settleRequest = z
+  .strictObject({ counts, totals })
+  .refine((request) => request.totals.sale.currency === request.totals.refund.currency, {
+    message: 'sale and refund totals must be in the same currency',
+    path: ['totals', 'refund', 'currency'],
+  });
 export type SettleRequest = z.infer<typeof settleRequest>;
 
 /** `200`: the host's figures, whether they agree, and the batch to use next. */
