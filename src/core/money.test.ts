@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { thrownCode } from '../testing/thrownCode.js';
 import {
   addMoney,
   formatMoney,
@@ -9,18 +10,6 @@ import {
   subtractMoney,
   sumMoney,
 } from './money.js';
-import { hasErrorCode } from './PosError.js';
-
-function codeOf(action: () => unknown): string | undefined {
-  try {
-    action();
-  } catch (error) {
-    return hasErrorCode(error, 'MONEY_INVALID', 'MONEY_OVERFLOW', 'CURRENCY_MISMATCH')
-      ? error.code
-      : 'OTHER';
-  }
-  return undefined;
-}
 
 describe('money', () => {
   it('accepts whole, non-negative minor units up to the maximum', () => {
@@ -37,7 +26,7 @@ describe('money', () => {
     [100, 'XXX', 'MONEY_INVALID'],
     [100, 'cny', 'MONEY_INVALID'],
   ])('rejects %s %s with %s', (value, currency, code) => {
-    expect(codeOf(() => money(value, currency))).toBe(code);
+    expect(thrownCode(() => money(value, currency))).toBe(code);
   });
 });
 
@@ -62,7 +51,7 @@ describe('parseKeypadDigits', () => {
     ['1000000000000', 'MONEY_OVERFLOW'],
     ['9'.repeat(400), 'MONEY_OVERFLOW'],
   ])('rejects %j with %s', (digits, code) => {
-    expect(codeOf(() => parseKeypadDigits(digits, 'CNY'))).toBe(code);
+    expect(thrownCode(() => parseKeypadDigits(digits, 'CNY'))).toBe(code);
   });
 
   it('refuses a limit that is not a whole amount rather than ignore it', () => {
@@ -73,7 +62,7 @@ describe('parseKeypadDigits', () => {
 
   it('applies a terminal limit', () => {
     expect(parseKeypadDigits('500000', 'CNY', 500000).value).toBe(500000);
-    expect(codeOf(() => parseKeypadDigits('500001', 'CNY', 500000))).toBe('MONEY_OVERFLOW');
+    expect(thrownCode(() => parseKeypadDigits('500001', 'CNY', 500000))).toBe('MONEY_OVERFLOW');
   });
 
   it('round-trips every amount through its digits', () => {
@@ -123,9 +112,9 @@ describe('arithmetic', () => {
   });
 
   it('refuses to mix currencies, go negative or overflow', () => {
-    expect(codeOf(() => addMoney(money(1, 'CNY'), money(1, 'HKD')))).toBe('CURRENCY_MISMATCH');
-    expect(codeOf(() => subtractMoney(money(1, 'CNY'), money(2, 'CNY')))).toBe('MONEY_INVALID');
-    expect(codeOf(() => addMoney(money(MAX_MINOR_UNITS, 'CNY'), money(1, 'CNY')))).toBe(
+    expect(thrownCode(() => addMoney(money(1, 'CNY'), money(1, 'HKD')))).toBe('CURRENCY_MISMATCH');
+    expect(thrownCode(() => subtractMoney(money(1, 'CNY'), money(2, 'CNY')))).toBe('MONEY_INVALID');
+    expect(thrownCode(() => addMoney(money(MAX_MINOR_UNITS, 'CNY'), money(1, 'CNY')))).toBe(
       'MONEY_OVERFLOW',
     );
   });

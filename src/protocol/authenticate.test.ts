@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { thrownCode } from '../testing/thrownCode.js';
 import { hasErrorCode } from '../core/PosError.js';
 import { checkSignedRequest, type TerminalCredentials } from './authenticate.js';
 import {
@@ -19,24 +20,6 @@ function signedAt(timestampSeconds: number, signingKey = key) {
   return signRequest({ terminalId: 'T0000001', key: signingKey, ...request, timestampSeconds });
 }
 
-function codeOf(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    return hasErrorCode(
-      error,
-      'TERMINAL_UNKNOWN',
-      'SIGNATURE_INVALID',
-      'TIMESTAMP_SKEW',
-      'NONCE_REPLAYED',
-      'TERMINAL_DISABLED',
-    )
-      ? error.code
-      : 'OTHER';
-  }
-  return 'accepted';
-}
-
 /** A host's nonce book in miniature: insert-if-absent, then the pure check. */
 function nonceBook() {
   const seen = new Map<string, number>();
@@ -51,34 +34,36 @@ function nonceBook() {
 
 describe('checkSignedRequest: the host side of authentication', () => {
   it('accepts a request signed now with the right key', () => {
-    expect(codeOf(() => checkSignedRequest(signedAt(NOW), terminal, request, NOW))).toBe(
+    expect(thrownCode(() => checkSignedRequest(signedAt(NOW), terminal, request, NOW))).toBe(
       'accepted',
     );
   });
 
   it('TERMINAL_UNKNOWN when the host has no such terminal', () => {
-    expect(codeOf(() => checkSignedRequest(signedAt(NOW), undefined, request, NOW))).toBe(
+    expect(thrownCode(() => checkSignedRequest(signedAt(NOW), undefined, request, NOW))).toBe(
       'TERMINAL_UNKNOWN',
     );
   });
 
   it('TERMINAL_UNKNOWN when the headers name no terminal', () => {
     const fields = authHeaderFields(signedAt(NOW));
-    expect(codeOf(() => readAuthHeaders({ ...fields, 'x-pos-terminal': undefined }))).toBe(
+    expect(thrownCode(() => readAuthHeaders({ ...fields, 'x-pos-terminal': undefined }))).toBe(
       'TERMINAL_UNKNOWN',
     );
   });
 
   it('SIGNATURE_INVALID for another key, another body or another path', () => {
     const other = generateTerminalKey();
-    expect(codeOf(() => checkSignedRequest(signedAt(NOW, other), terminal, request, NOW))).toBe(
+    expect(thrownCode(() => checkSignedRequest(signedAt(NOW, other), terminal, request, NOW))).toBe(
       'SIGNATURE_INVALID',
     );
     expect(
-      codeOf(() => checkSignedRequest(signedAt(NOW), terminal, { ...request, body: '{ }' }, NOW)),
+      thrownCode(() =>
+        checkSignedRequest(signedAt(NOW), terminal, { ...request, body: '{ }' }, NOW),
+      ),
     ).toBe('SIGNATURE_INVALID');
     expect(
-      codeOf(() =>
+      thrownCode(() =>
         checkSignedRequest(
           signedAt(NOW),
           terminal,
@@ -91,14 +76,14 @@ describe('checkSignedRequest: the host side of authentication', () => {
 
   it('TIMESTAMP_SKEW beyond 300 s either way, with the host time to correct by', () => {
     for (const offset of [-MAX_CLOCK_SKEW_SECONDS, 0, MAX_CLOCK_SKEW_SECONDS]) {
-      expect(codeOf(() => checkSignedRequest(signedAt(NOW + offset), terminal, request, NOW))).toBe(
-        'accepted',
-      );
+      expect(
+        thrownCode(() => checkSignedRequest(signedAt(NOW + offset), terminal, request, NOW)),
+      ).toBe('accepted');
     }
     for (const offset of [-MAX_CLOCK_SKEW_SECONDS - 1, MAX_CLOCK_SKEW_SECONDS + 1, 86_400]) {
-      expect(codeOf(() => checkSignedRequest(signedAt(NOW + offset), terminal, request, NOW))).toBe(
-        'TIMESTAMP_SKEW',
-      );
+      expect(
+        thrownCode(() => checkSignedRequest(signedAt(NOW + offset), terminal, request, NOW)),
+      ).toBe('TIMESTAMP_SKEW');
     }
     try {
       checkTimestamp(NOW - 1000, NOW);
@@ -111,18 +96,18 @@ describe('checkSignedRequest: the host side of authentication', () => {
 
   it('checks the signature before the time, so only a key holder learns the host clock', () => {
     const stale = signedAt(NOW - 10_000, generateTerminalKey());
-    expect(codeOf(() => checkSignedRequest(stale, terminal, request, NOW))).toBe(
+    expect(thrownCode(() => checkSignedRequest(stale, terminal, request, NOW))).toBe(
       'SIGNATURE_INVALID',
     );
   });
 
   it('TERMINAL_DISABLED only for a correctly signed request from a disabled terminal', () => {
     const disabled = { ...terminal, disabled: true };
-    expect(codeOf(() => checkSignedRequest(signedAt(NOW), disabled, request, NOW))).toBe(
+    expect(thrownCode(() => checkSignedRequest(signedAt(NOW), disabled, request, NOW))).toBe(
       'TERMINAL_DISABLED',
     );
     expect(
-      codeOf(() =>
+      thrownCode(() =>
         checkSignedRequest(signedAt(NOW, generateTerminalKey()), disabled, request, NOW),
       ),
     ).toBe('SIGNATURE_INVALID');
@@ -131,18 +116,18 @@ describe('checkSignedRequest: the host side of authentication', () => {
   it('NONCE_REPLAYED for a nonce seen from the terminal within 600 s', () => {
     const record = nonceBook();
     const auth = signedAt(NOW);
-    expect(codeOf(() => record('T0000001', auth.nonce, NOW))).toBe('accepted');
-    expect(codeOf(() => record('T0000001', auth.nonce, NOW))).toBe('NONCE_REPLAYED');
-    expect(codeOf(() => record('T0000001', auth.nonce, NOW + NONCE_WINDOW_SECONDS))).toBe(
+    expect(thrownCode(() => record('T0000001', auth.nonce, NOW))).toBe('accepted');
+    expect(thrownCode(() => record('T0000001', auth.nonce, NOW))).toBe('NONCE_REPLAYED');
+    expect(thrownCode(() => record('T0000001', auth.nonce, NOW + NONCE_WINDOW_SECONDS))).toBe(
       'NONCE_REPLAYED',
     );
     // Another terminal may happen to draw the same nonce.
-    expect(codeOf(() => record('T0000002', auth.nonce, NOW))).toBe('accepted');
+    expect(thrownCode(() => record('T0000002', auth.nonce, NOW))).toBe('accepted');
     // After the window the record may go; the timestamp check has long refused the request.
-    expect(codeOf(() => record('T0000001', auth.nonce, NOW + NONCE_WINDOW_SECONDS + 1))).toBe(
+    expect(thrownCode(() => record('T0000001', auth.nonce, NOW + NONCE_WINDOW_SECONDS + 1))).toBe(
       'accepted',
     );
-    expect(codeOf(() => checkTimestamp(NOW, NOW + NONCE_WINDOW_SECONDS + 1))).toBe(
+    expect(thrownCode(() => checkTimestamp(NOW, NOW + NONCE_WINDOW_SECONDS + 1))).toBe(
       'TIMESTAMP_SKEW',
     );
   });
@@ -152,7 +137,7 @@ describe('checkSignedRequest: the host side of authentication', () => {
     const timestamp = NOW;
     const firstUse = timestamp - MAX_CLOCK_SKEW_SECONDS;
     const lastAccepted = timestamp + MAX_CLOCK_SKEW_SECONDS;
-    expect(codeOf(() => checkTimestamp(timestamp, lastAccepted))).toBe('accepted');
-    expect(codeOf(() => checkNonce(firstUse, lastAccepted))).toBe('NONCE_REPLAYED');
+    expect(thrownCode(() => checkTimestamp(timestamp, lastAccepted))).toBe('accepted');
+    expect(thrownCode(() => checkNonce(firstUse, lastAccepted))).toBe('NONCE_REPLAYED');
   });
 });

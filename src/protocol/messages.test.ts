@@ -54,6 +54,13 @@ const approval = {
   approvedAt: '2026-11-23T08:31:00.000Z',
   amount: { value: 1250, currency: 'CNY' },
 };
+const signedIn = {
+  serverTime: '2026-11-23T08:30:00.000Z',
+  merchant: { id: 'M0001', name: '示例便利店' },
+  terminalId: 'T0000001',
+  pinKey: { id: 'pk-2026-01', publicKey: pinBlock.epk },
+  batch: '000001',
+};
 const figures = {
   counts: { sale: 3, void: 1, refund: 1 },
   totals: { sale: { value: 3750, currency: 'CNY' }, refund: { value: 500, currency: 'CNY' } },
@@ -89,46 +96,14 @@ const examples: Examples[] = [
   {
     name: 'sign-in reply',
     schema: signInReply,
-    valid: [
-      {
-        serverTime: '2026-11-23T08:30:00.000Z',
-        merchant: { id: 'M0001', name: '示例便利店' },
-        terminalId: 'T0000001',
-        pinKey: { id: 'pk-2026-01', publicKey: pinBlock.epk },
-        batch: '000001',
-      },
-    ],
+    valid: [signedIn, { ...signedIn, merchant: { id: 'M0001', name: 'Shop' } }],
     invalid: [
       [
         'a public key of 31 bytes',
-        {
-          serverTime: '2026-11-23T08:30:00.000Z',
-          merchant: { id: 'M0001', name: 'Shop' },
-          terminalId: 'T0000001',
-          pinKey: { id: 'pk', publicKey: pinBlock.epk.slice(0, 42) },
-          batch: '000001',
-        },
+        { ...signedIn, pinKey: { id: 'pk', publicKey: pinBlock.epk.slice(0, 42) } },
       ],
-      [
-        'a local time without zone',
-        {
-          serverTime: '2026-11-23T08:30:00',
-          merchant: { id: 'M0001', name: 'Shop' },
-          terminalId: 'T0000001',
-          pinKey: { id: 'pk', publicKey: pinBlock.epk },
-          batch: '000001',
-        },
-      ],
-      [
-        'a 5-digit batch',
-        {
-          serverTime: '2026-11-23T08:30:00.000Z',
-          merchant: { id: 'M0001', name: 'Shop' },
-          terminalId: 'T0000001',
-          pinKey: { id: 'pk', publicKey: pinBlock.epk },
-          batch: '00001',
-        },
-      ],
+      ['a local time without zone', { ...signedIn, serverTime: '2026-11-23T08:30:00' }],
+      ['a 5-digit batch', { ...signedIn, batch: '00001' }],
     ],
   },
   {

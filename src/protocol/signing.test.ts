@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hasErrorCode } from '../core/PosError.js';
+import { thrownCode } from '../testing/thrownCode.js';
 import { decodeBase64Url, encodeBase64Url } from './base64url.js';
 import {
   authHeaderFields,
@@ -36,17 +36,6 @@ function signed(overrides: Partial<Parameters<typeof signRequest>[0]> = {}) {
     body: input.body,
   };
   return { headers, parts };
-}
-
-function codeOf(action: () => unknown): string | undefined {
-  try {
-    action();
-  } catch (error) {
-    return hasErrorCode(error, 'TERMINAL_UNKNOWN', 'SIGNATURE_INVALID', 'CONFIG_INVALID')
-      ? error.code
-      : 'OTHER';
-  }
-  return undefined;
 }
 
 describe('signRequest', () => {
@@ -225,7 +214,7 @@ describe('readAuthHeaders', () => {
       'SIGNATURE_INVALID',
     ],
   ])('rejects %s', (_what, change, code) => {
-    expect(codeOf(() => readAuthHeaders({ ...good, ...change }))).toBe(code);
+    expect(thrownCode(() => readAuthHeaders({ ...good, ...change }))).toBe(code);
   });
 });
 
@@ -234,8 +223,8 @@ describe('keys and nonces', () => {
     const text = encodeBase64Url(key);
     expect(text).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(parseTerminalKey(` ${text}\n`)).toEqual(key);
-    expect(codeOf(() => parseTerminalKey(text.slice(0, 42)))).toBe('CONFIG_INVALID');
-    expect(codeOf(() => parseTerminalKey(`${text}=`))).toBe('CONFIG_INVALID');
+    expect(thrownCode(() => parseTerminalKey(text.slice(0, 42)))).toBe('CONFIG_INVALID');
+    expect(thrownCode(() => parseTerminalKey(`${text}=`))).toBe('CONFIG_INVALID');
   });
 
   it('draws distinct nonces', () => {
