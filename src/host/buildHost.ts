@@ -76,7 +76,10 @@ export async function buildHost(options: BuildHostOptions): Promise<HostApp> {
     requestIdHeader: false,
     return503OnClosing: true,
     // Our own lines below: fastify's serializers are not installed on a supplied logger.
-    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    logController: new LogController({
+      disableRequestLogging: true,
+      requestIdLogLabel: 'requestId',
+    }),
     forceCloseConnections: 'idle',
     ...(options.tls ? { https: { ...options.tls, minVersion: 'TLSv1.2' as const } } : {}),
   }) as unknown as FastifyInstance;
