@@ -80,6 +80,9 @@ export async function openTestDatabase(kind: TestDatabaseKind): Promise<TestData
     },
     close: async () => {
       await db.destroy();
+      // pg's pool.end() resolves before its sockets have closed; dropping the database
+      // `with (force)` at once would terminate them mid-close and raise uncaught errors.
+      if (kind === 'postgres') await new Promise((resolve) => setTimeout(resolve, 300));
       await drop();
     },
   };

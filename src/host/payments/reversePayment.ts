@@ -29,7 +29,7 @@ export async function reversePayment(
     const payment = await lockPayment(trx, paymentId, terminal.id);
     const done = reply(200, { paymentId: payment.id, status: 'reversed' });
     if (payment.status === 'reversed') return done;
-    if ((await openBatchOf(trx, terminal.id)) !== payment.batch) {
+    if ((await openBatchOf(trx, terminal.id, true)) !== payment.batch) {
       throw new PosError('BATCH_CLOSED', `batch ${payment.batch} is closed`);
     }
     if (payment.status === 'voided' || (await hasRefunds(trx, payment.id))) {

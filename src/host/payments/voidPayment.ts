@@ -27,7 +27,7 @@ export async function voidPayment(
     if (payment.type !== 'sale' || payment.status !== 'approved') {
       throw new PosError('PAYMENT_STATE', `a ${payment.status} payment cannot be voided`);
     }
-    if ((await openBatchOf(trx, terminal.id)) !== payment.batch) {
+    if ((await openBatchOf(trx, terminal.id, true)) !== payment.batch) {
       throw new PosError('BATCH_CLOSED', `batch ${payment.batch} is closed`);
     }
     if (await hasRefunds(trx, payment.id)) {
