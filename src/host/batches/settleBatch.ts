@@ -37,6 +37,14 @@ export async function settleBatch(
   const hash = requestHash(request);
   return retryOnUniqueViolation(() =>
     ctx.db.transaction().execute(async (trx) => {
+      // The terminal's lock first: a copy of this request still running commits before the
+      // lookup below, which then replays it instead of finding the batch closed.
+      const { open_batch: open } = await trx
+        .selectFrom('terminals')
+        .select('open_batch')
+        .where('id', '=', terminal.id)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
       const done = await trx
         .selectFrom('settlements')
         .select(['request_hash', 'reply'])
@@ -49,12 +57,6 @@ export async function settleBatch(
         }
         return done.reply;
       }
-      const { open_batch: open } = await trx
-        .selectFrom('terminals')
-        .select('open_batch')
-        .where('id', '=', terminal.id)
-        .forUpdate()
-        .executeTakeFirstOrThrow();
       if (open !== batch) {
         throw new PosError(
           'BATCH_CLOSED',

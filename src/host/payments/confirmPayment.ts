@@ -70,7 +70,7 @@ async function decide(
   if (payment.status !== 'otp_sent') {
     throw new PosError('PAYMENT_STATE', `the payment is ${payment.status}, not awaiting a code`);
   }
-  if ((await openBatchOf(trx, terminal.id)) !== payment.batch) {
+  if ((await openBatchOf(trx, terminal.id, true)) !== payment.batch) {
     throw new PosError('BATCH_CLOSED', `batch ${payment.batch} is closed`);
   }
   const update = (

@@ -28,22 +28,24 @@ export async function createRefund(
   return retryOnUniqueViolation(() =>
     ctx.db.transaction().execute(async (trx) => {
       const now = new Date(ctx.clock.now());
-      const existing = await trx
-        .selectFrom('refunds')
-        .select(['request_hash', 'reply'])
-        .where('terminal_id', '=', terminal.id)
-        .where('batch', '=', request.batch)
-        .where('trace', '=', request.trace)
-        .executeTakeFirst();
-      if (existing) {
-        if (existing.request_hash !== hash) {
+      const replay = async (): Promise<StoredReply | undefined> => {
+        const existing = await trx
+          .selectFrom('refunds')
+          .select(['request_hash', 'reply'])
+          .where('terminal_id', '=', terminal.id)
+          .where('batch', '=', request.batch)
+          .where('trace', '=', request.trace)
+          .executeTakeFirst();
+        if (existing && existing.request_hash !== hash) {
           throw new PosError(
             'IDEMPOTENCY_CONFLICT',
             'this batch and trace were used for another request',
           );
         }
-        return existing.reply;
-      }
+        return existing?.reply;
+      };
+      const first = await replay();
+      if (first) return first;
       await requireOpenBatch(trx, terminal.id, request.batch);
       const sale = await trx
         .selectFrom('payments')
@@ -54,6 +56,9 @@ export async function createRefund(
         .executeTakeFirst();
       if (!sale)
         throw new PosError('PAYMENT_NOT_FOUND', 'no sale with that reference for this merchant');
+      // A copy of this request may have committed while this one waited for the sale's lock.
+      const raced = await replay();
+      if (raced) return raced;
       if (sale.type !== 'sale' || sale.status !== 'approved') {
         throw new PosError('PAYMENT_STATE', `a ${sale.status} payment cannot be refunded`);
       }

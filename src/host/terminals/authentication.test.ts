@@ -177,6 +177,29 @@ describe.each(TEST_DATABASE_KINDS)('terminal authentication on %s', (kind) => {
     }
   });
 
+  it('refuses a repeated authentication header as SIGNATURE_INVALID', async () => {
+    const auth = signRequest({
+      terminalId: 'T0000001',
+      key: terminal.identity.key,
+      method: 'POST',
+      pathWithQuery: SIGN_IN,
+      body: '{}',
+      timestampSeconds: unixSeconds(clock),
+    });
+    const response = await app.inject({
+      method: 'POST',
+      url: SIGN_IN,
+      headers: {
+        ...authHeaderFields(auth),
+        'x-pos-nonce': [auth.nonce, auth.nonce],
+        'content-type': 'application/json',
+      },
+      payload: '{}',
+    });
+    expect(response.statusCode).toBe(401);
+    expect(codeOf(response)).toBe('SIGNATURE_INVALID');
+  });
+
   it('accepts a clock 300 s off either way and refuses 301 s with the server time', async () => {
     expect((await signInAt(300)).status).toBe(200);
     expect((await signInAt(-300)).status).toBe(200);
