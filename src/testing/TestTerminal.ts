@@ -129,3 +129,13 @@ export function errorCodeOf(reply: RawReply): string | undefined {
   const body = reply.body as { error?: { code?: string } } | undefined;
   return body?.error?.code;
 }
+
+/** The `error` object of an error reply. */
+export function errorOf(reply: RawReply): Record<string, unknown> {
+  return (reply.body as { error: Record<string, unknown> }).error;
+}
+
+/** Six digits that differ from `code`: a wrong PIN or a wrong code. */
+export function otherDigits(code: string, step = 1): string {
+  return String((Number(code) + step) % 1_000_000).padStart(6, '0');
+}

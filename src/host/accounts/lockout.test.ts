@@ -1,47 +1,36 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/ManualClock.js';
 import type { HostApp } from '../buildHost.js';
 import { readOutbox } from '../sms/OutboxTransport.js';
 import type { AuditKind, SmsKind } from '../store/schema.js';
 import {
   createTestHost,
-  openTestDatabase,
   TEST_DATABASE_KINDS,
-  type TestDatabase,
   type TestHostOptions,
 } from '../../testing/hostHarness.js';
 import { addTestTerminal, enrollTestCard, latestCodeFor } from '../../testing/hostScenario.js';
 import type { RawReply } from '../../testing/signedRequest.js';
-import { errorCodeOf, type TestCard, type TestTerminal } from '../../testing/TestTerminal.js';
+import {
+  errorCodeOf,
+  type TestCard,
+  type TestTerminal,
+  errorOf,
+  otherDigits,
+} from '../../testing/TestTerminal.js';
 import { unlockAccount } from './accountAdmin.js';
+import { useTestDatabase } from '../../testing/useTestDatabase.js';
 
 type Card = TestCard & { msisdn: string; accountId: string };
 
 const DAY_MS = 24 * 3_600_000;
 
-/** Six digits that differ from `code` (a wrong PIN or code). */
-function otherDigits(code: string, step = 1): string {
-  return String((Number(code) + step) % 1_000_000).padStart(6, '0');
-}
-
-function errorOf(reply: RawReply): Record<string, unknown> {
-  return (reply.body as { error: Record<string, unknown> }).error;
-}
-
 describe.each(TEST_DATABASE_KINDS)('account lockout on %s', (kind) => {
-  let database: TestDatabase;
+  const database = useTestDatabase(kind);
   let app: HostApp;
   let terminal: TestTerminal;
   let clock: ManualClock;
 
-  beforeAll(async () => {
-    database = await openTestDatabase(kind);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
   beforeEach(async () => {
-    await database.reset();
     clock = new ManualClock(Date.UTC(2026, 10, 23, 8, 0, 0));
     app = await createTestHost(database.db, { clock });
     terminal = await addTestTerminal(app);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { unixSeconds } from '../../core/clock.js';
 import { MAX_BODY_BYTES } from '../../protocol/endpoints.js';
@@ -8,10 +8,10 @@ import {
   createTestHost,
   openTestDatabase,
   TEST_DATABASE_KINDS,
-  type TestDatabase,
 } from '../../testing/hostHarness.js';
 import { addTestTerminal } from '../../testing/hostScenario.js';
 import type { TestTerminal } from '../../testing/TestTerminal.js';
+import { useTestDatabase } from '../../testing/useTestDatabase.js';
 
 const SECRET_VALUE = 'do-not-echo-8f3a2c';
 
@@ -20,18 +20,11 @@ interface ErrorBody {
 }
 
 describe.each(TEST_DATABASE_KINDS)('error replies on %s', (kind) => {
-  let database: TestDatabase;
+  const database = useTestDatabase(kind);
   let app: HostApp;
   let terminal: TestTerminal;
 
-  beforeAll(async () => {
-    database = await openTestDatabase(kind);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
   beforeEach(async () => {
-    await database.reset();
     app = await createTestHost(database.db);
     terminal = await addTestTerminal(app);
     return () => app.close();

@@ -1,44 +1,28 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/ManualClock.js';
 import type { HostApp } from '../buildHost.js';
 import type { AuditKind, SmsKind } from '../store/schema.js';
-import {
-  createTestHost,
-  openTestDatabase,
-  ScriptedRandom,
-  TEST_DATABASE_KINDS,
-  type TestDatabase,
-} from '../../testing/hostHarness.js';
+import { createTestHost, ScriptedRandom, TEST_DATABASE_KINDS } from '../../testing/hostHarness.js';
 import { addTestTerminal, enrollTestCard, latestCodeFor } from '../../testing/hostScenario.js';
-import type { RawReply } from '../../testing/signedRequest.js';
-import { errorCodeOf, type TestCard, type TestTerminal } from '../../testing/TestTerminal.js';
+import {
+  errorCodeOf,
+  type TestCard,
+  type TestTerminal,
+  errorOf,
+  otherDigits,
+} from '../../testing/TestTerminal.js';
+import { useTestDatabase } from '../../testing/useTestDatabase.js';
 
 type Card = TestCard & { msisdn: string; accountId: string };
 
-/** Six digits that differ from `code` (a wrong PIN or code). */
-function otherDigits(code: string, step = 1): string {
-  return String((Number(code) + step) % 1_000_000).padStart(6, '0');
-}
-
-function errorOf(reply: RawReply): Record<string, unknown> {
-  return (reply.body as { error: Record<string, unknown> }).error;
-}
-
 describe.each(TEST_DATABASE_KINDS)('POST /v1/payments/{id}/confirm on %s', (kind) => {
-  let database: TestDatabase;
+  const database = useTestDatabase(kind);
   let app: HostApp;
   let terminal: TestTerminal;
   let clock: ManualClock;
   let random: ScriptedRandom;
 
-  beforeAll(async () => {
-    database = await openTestDatabase(kind);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
   beforeEach(async () => {
-    await database.reset();
     clock = new ManualClock(Date.UTC(2026, 10, 23, 8, 0, 0));
     random = new ScriptedRandom();
     app = await createTestHost(database.db, { clock, random });

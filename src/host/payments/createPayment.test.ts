@@ -1,61 +1,30 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { HostApp } from '../buildHost.js';
 import { topUp } from '../accounts/accountAdmin.js';
 import { readOutbox } from '../sms/OutboxTransport.js';
-import type { OutgoingSms, SmsAcceptance, SmsTransport } from '../sms/SmsTransport.js';
 import { OutboxTransport } from '../sms/OutboxTransport.js';
 import type { AuditKind, SmsKind } from '../store/schema.js';
 import {
   createTestHost,
-  openTestDatabase,
   TEST_DATABASE_KINDS,
-  type TestDatabase,
   type TestHostOptions,
 } from '../../testing/hostHarness.js';
 import { addTestTerminal, enrollTestCard, latestCodeFor } from '../../testing/hostScenario.js';
-import type { RawReply } from '../../testing/signedRequest.js';
-import { errorCodeOf, type TestTerminal } from '../../testing/TestTerminal.js';
-
-/** The outbox, until told to fail: then every send rejects, as a gateway that is down. */
-class SwitchableTransport implements SmsTransport {
-  readonly name = 'switchable';
-  inner: SmsTransport | undefined;
-  failing = false;
-  attempts = 0;
-
-  async send(message: OutgoingSms, signal: AbortSignal): Promise<SmsAcceptance> {
-    this.attempts += 1;
-    if (this.failing || !this.inner) throw new Error('gateway down');
-    return this.inner.send(message, signal);
-  }
-
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
-/** Six digits that differ from `code` (a wrong PIN or code). */
-function otherDigits(code: string, step = 1): string {
-  return String((Number(code) + step) % 1_000_000).padStart(6, '0');
-}
-
-function errorOf(reply: RawReply): Record<string, unknown> {
-  return (reply.body as { error: Record<string, unknown> }).error;
-}
+import {
+  errorCodeOf,
+  type TestTerminal,
+  errorOf,
+  otherDigits,
+} from '../../testing/TestTerminal.js';
+import { useTestDatabase } from '../../testing/useTestDatabase.js';
+import { SwitchableTransport } from '../../testing/SwitchableTransport.js';
 
 describe.each(TEST_DATABASE_KINDS)('POST /v1/payments on %s', (kind) => {
-  let database: TestDatabase;
+  const database = useTestDatabase(kind);
   let app: HostApp;
   let terminal: TestTerminal;
 
-  beforeAll(async () => {
-    database = await openTestDatabase(kind);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
   beforeEach(async () => {
-    await database.reset();
     app = await createTestHost(database.db);
     terminal = await addTestTerminal(app);
     return () => app.close();

@@ -1,33 +1,22 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/ManualClock.js';
 import type { HostApp } from '../buildHost.js';
-import {
-  createTestHost,
-  openTestDatabase,
-  TEST_DATABASE_KINDS,
-  type TestDatabase,
-} from '../../testing/hostHarness.js';
+import { createTestHost, TEST_DATABASE_KINDS } from '../../testing/hostHarness.js';
 import { addTestTerminal, enrollTestCard, latestCodeFor } from '../../testing/hostScenario.js';
 import type { RawReply } from '../../testing/signedRequest.js';
 import { errorCodeOf, type TestCard, type TestTerminal } from '../../testing/TestTerminal.js';
+import { useTestDatabase } from '../../testing/useTestDatabase.js';
 
 type Card = TestCard & { msisdn: string };
 
 describe.each(TEST_DATABASE_KINDS)('payment status inquiry on %s', (kind) => {
-  let database: TestDatabase;
+  const database = useTestDatabase(kind);
   let app: HostApp;
   let clock: ManualClock;
   let terminal: TestTerminal;
   let card: Card;
 
-  beforeAll(async () => {
-    database = await openTestDatabase(kind);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
   beforeEach(async () => {
-    await database.reset();
     clock = new ManualClock(Date.UTC(2026, 10, 23, 8, 0, 0));
     app = await createTestHost(database.db, { clock });
     terminal = await addTestTerminal(app);

@@ -1,57 +1,33 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/ManualClock.js';
 import type { HostApp } from '../buildHost.js';
 import { OutboxTransport, readOutbox } from '../sms/OutboxTransport.js';
-import type { OutgoingSms, SmsAcceptance, SmsTransport } from '../sms/SmsTransport.js';
 import {
   createTestHost,
-  openTestDatabase,
   ScriptedRandom,
   TEST_DATABASE_KINDS,
-  type TestDatabase,
   type TestHostOptions,
 } from '../../testing/hostHarness.js';
 import { addTestTerminal, enrollTestCard, latestCodeFor } from '../../testing/hostScenario.js';
-import type { RawReply } from '../../testing/signedRequest.js';
-import { errorCodeOf, type TestCard, type TestTerminal } from '../../testing/TestTerminal.js';
+import {
+  errorCodeOf,
+  type TestCard,
+  type TestTerminal,
+  errorOf,
+} from '../../testing/TestTerminal.js';
+import { useTestDatabase } from '../../testing/useTestDatabase.js';
+import { SwitchableTransport } from '../../testing/SwitchableTransport.js';
 
 type Card = TestCard & { msisdn: string; accountId: string };
 
-/** The outbox, until told to fail: then every send rejects, as a gateway that is down. */
-class SwitchableTransport implements SmsTransport {
-  readonly name = 'switchable';
-  inner: SmsTransport | undefined;
-  failing = false;
-
-  async send(message: OutgoingSms, signal: AbortSignal): Promise<SmsAcceptance> {
-    if (this.failing || !this.inner) throw new Error('gateway down');
-    return this.inner.send(message, signal);
-  }
-
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
-function errorOf(reply: RawReply): Record<string, unknown> {
-  return (reply.body as { error: Record<string, unknown> }).error;
-}
-
 describe.each(TEST_DATABASE_KINDS)('POST /v1/payments/{id}/resend-otp on %s', (kind) => {
-  let database: TestDatabase;
+  const database = useTestDatabase(kind);
   let app: HostApp;
   let terminal: TestTerminal;
   let clock: ManualClock;
   let random: ScriptedRandom;
 
-  beforeAll(async () => {
-    database = await openTestDatabase(kind);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
   beforeEach(async () => {
-    await database.reset();
     clock = new ManualClock(Date.UTC(2026, 10, 23, 8, 0, 0));
     random = new ScriptedRandom();
     app = await createTestHost(database.db, { clock, random });

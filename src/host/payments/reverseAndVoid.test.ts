@@ -1,31 +1,20 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { HostApp } from '../buildHost.js';
-import {
-  createTestHost,
-  openTestDatabase,
-  TEST_DATABASE_KINDS,
-  type TestDatabase,
-} from '../../testing/hostHarness.js';
+import { createTestHost, TEST_DATABASE_KINDS } from '../../testing/hostHarness.js';
 import { addTestTerminal, enrollTestCard, latestCodeFor } from '../../testing/hostScenario.js';
 import type { RawReply } from '../../testing/signedRequest.js';
 import { errorCodeOf, type TestCard, type TestTerminal } from '../../testing/TestTerminal.js';
+import { useTestDatabase } from '../../testing/useTestDatabase.js';
 
 const START_BALANCE = 10_000;
 
 describe.each(TEST_DATABASE_KINDS)('reverse and void on %s', (kind) => {
-  let database: TestDatabase;
+  const database = useTestDatabase(kind);
   let app: HostApp;
   let terminal: TestTerminal;
   let card: TestCard & { msisdn: string; accountId: string };
 
-  beforeAll(async () => {
-    database = await openTestDatabase(kind);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
   beforeEach(async () => {
-    await database.reset();
     app = await createTestHost(database.db);
     terminal = await addTestTerminal(app);
     card = await enrollTestCard(app, { balance: START_BALANCE });

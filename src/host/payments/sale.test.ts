@@ -1,26 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { HostApp } from '../buildHost.js';
-import {
-  createTestHost,
-  openTestDatabase,
-  TEST_DATABASE_KINDS,
-  type TestDatabase,
-} from '../../testing/hostHarness.js';
+import { createTestHost, TEST_DATABASE_KINDS } from '../../testing/hostHarness.js';
 import { addTestTerminal, enrollTestCard, latestCodeFor } from '../../testing/hostScenario.js';
 import { errorCodeOf } from '../../testing/TestTerminal.js';
+import { useTestDatabase } from '../../testing/useTestDatabase.js';
 
 describe.each(TEST_DATABASE_KINDS)('a sale on %s', (kind) => {
-  let database: TestDatabase;
+  const database = useTestDatabase(kind);
   let app: HostApp;
 
-  beforeAll(async () => {
-    database = await openTestDatabase(kind);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
   beforeEach(async () => {
-    await database.reset();
     app = await createTestHost(database.db);
     return () => app.close();
   });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { unixSeconds } from '../../core/clock.js';
 import { ManualClock } from '../../core/ManualClock.js';
 import { decodeBase64Url } from '../../protocol/base64url.js';
@@ -6,33 +6,22 @@ import { authHeaderFields, generateNonce, signRequest } from '../../protocol/sig
 import { buildHost, type HostApp } from '../buildHost.js';
 import { HOST_VERSION } from '../version.js';
 import { createLogger } from '../../core/logger.js';
-import {
-  createTestHost,
-  openTestDatabase,
-  TEST_DATABASE_KINDS,
-  type TestDatabase,
-} from '../../testing/hostHarness.js';
+import { createTestHost, TEST_DATABASE_KINDS } from '../../testing/hostHarness.js';
 import { addTestTerminal, enrollTestCard } from '../../testing/hostScenario.js';
 import { sendSigned, type RawReply } from '../../testing/signedRequest.js';
 import { errorCodeOf, injectSender, type TestTerminal } from '../../testing/TestTerminal.js';
 import { setTerminalDisabled } from './terminalAdmin.js';
+import { useTestDatabase } from '../../testing/useTestDatabase.js';
 
 const SIGN_IN = '/v1/terminals/sign-in';
 
 describe.each(TEST_DATABASE_KINDS)('terminal authentication on %s', (kind) => {
-  let database: TestDatabase;
+  const database = useTestDatabase(kind);
   let app: HostApp;
   let clock: ManualClock;
   let terminal: TestTerminal;
 
-  beforeAll(async () => {
-    database = await openTestDatabase(kind);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
   beforeEach(async () => {
-    await database.reset();
     clock = new ManualClock(Date.UTC(2026, 10, 23, 8, 0, 0));
     app = await createTestHost(database.db, { clock });
     terminal = await addTestTerminal(app);
