@@ -42,6 +42,8 @@ describe('isSecretKey', () => {
     'privateKeyHex',
     'ct',
     'epk',
+    'x-pos-signature',
+    'signature',
   ])('treats %s as secret', (name) => {
     expect(isSecretKey(name)).toBe(true);
   });

@@ -35,8 +35,12 @@ const SECRET_SUBSTRINGS = [
   'pinblock',
 ];
 
-/** Whole words that are secret: `pwd`, a one-time code, the PIN block's ciphertext and key. */
-const SECRET_WORDS = /^(?:pwd|otps?\d*|ct|epk)$/;
+/**
+ * Whole words that are secret: `pwd`, a one-time code, the PIN block's ciphertext and key, and
+ * a request signature (`x-pos-signature`: a MAC made with the terminal key; a log has no use
+ * for it, and a header dump must not carry one).
+ */
+const SECRET_WORDS = /^(?:pwd|otps?\d*|ct|epk|signatures?)$/;
 
 /** `pin…` is the PIN itself (`pin`, `pin1`, `pinNumber`, `PINCode`) unless followed by one of these. */
 const PIN_SAFE_NEXT = new Set([
