@@ -10,7 +10,7 @@ import { nextReference } from '../ledger/nextReference.js';
 import { postEntry } from '../ledger/postEntry.js';
 import type { Database, Payment, StoredReply } from '../store/schema.js';
 import type { AuthenticatedTerminal } from '../terminals/AuthenticatedTerminal.js';
-import { openBatchOf } from '../terminals/openBatch.js';
+import { requireOpenBatch } from '../terminals/openBatch.js';
 import { lockAccount, lockPayment } from './lockPayment.js';
 
 /**
@@ -70,9 +70,7 @@ async function decide(
   if (payment.status !== 'otp_sent') {
     throw new PosError('PAYMENT_STATE', `the payment is ${payment.status}, not awaiting a code`);
   }
-  if ((await openBatchOf(trx, terminal.id, true)) !== payment.batch) {
-    throw new PosError('BATCH_CLOSED', `batch ${payment.batch} is closed`);
-  }
+  await requireOpenBatch(trx, terminal.id, payment.batch);
   const update = (
     fields: Partial<Omit<Payment, 'confirm_reply' | 'reply'>> & { confirm_reply?: string },
   ) =>

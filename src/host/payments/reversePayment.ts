@@ -2,11 +2,11 @@ import { PosError } from '../../core/PosError.js';
 import type { ReverseReason } from '../../protocol/index.js';
 import type { HostContext } from '../HostContext.js';
 import { reply } from '../http/replies.js';
-import { postEntry } from '../ledger/postEntry.js';
+import { returnDebit } from '../ledger/returnDebit.js';
 import type { StoredReply } from '../store/schema.js';
 import type { AuthenticatedTerminal } from '../terminals/AuthenticatedTerminal.js';
-import { openBatchOf } from '../terminals/openBatch.js';
-import { lockAccount, lockPayment } from './lockPayment.js';
+import { requireOpenBatch } from '../terminals/openBatch.js';
+import { lockPayment } from './lockPayment.js';
 import { hasRefunds } from '../refunds/refundedSoFar.js';
 
 /**
@@ -29,22 +29,12 @@ export async function reversePayment(
     const payment = await lockPayment(trx, paymentId, terminal.id);
     const done = reply(200, { paymentId: payment.id, status: 'reversed' });
     if (payment.status === 'reversed') return done;
-    if ((await openBatchOf(trx, terminal.id, true)) !== payment.batch) {
-      throw new PosError('BATCH_CLOSED', `batch ${payment.batch} is closed`);
-    }
+    await requireOpenBatch(trx, terminal.id, payment.batch);
     if (payment.status === 'voided' || (await hasRefunds(trx, payment.id))) {
       throw new PosError('PAYMENT_STATE', 'the payment was voided or refunded');
     }
     if (payment.status === 'approved') {
-      const account = await lockAccount(trx, payment.account_id);
-      await postEntry(trx, {
-        accountId: account.id,
-        balanceBefore: account.balance,
-        kind: 'reversal',
-        amount: payment.amount_value ?? 0,
-        paymentId: payment.id,
-        at: now,
-      });
+      await returnDebit(trx, payment, 'reversal', now);
     }
     await trx
       .updateTable('payments')

@@ -1,12 +1,12 @@
 import { PosError } from '../../core/PosError.js';
 import type { HostContext } from '../HostContext.js';
 import { reply } from '../http/replies.js';
-import { postEntry } from '../ledger/postEntry.js';
+import { returnDebit } from '../ledger/returnDebit.js';
 import type { StoredReply } from '../store/schema.js';
 import type { AuthenticatedTerminal } from '../terminals/AuthenticatedTerminal.js';
-import { openBatchOf } from '../terminals/openBatch.js';
+import { requireOpenBatch } from '../terminals/openBatch.js';
 import { hasRefunds } from '../refunds/refundedSoFar.js';
-import { lockAccount, lockPayment } from './lockPayment.js';
+import { lockPayment } from './lockPayment.js';
 
 /**
  * `POST /v1/payments/{id}/void`: the cashier cancels an approved sale of the open batch (the
@@ -27,21 +27,11 @@ export async function voidPayment(
     if (payment.type !== 'sale' || payment.status !== 'approved') {
       throw new PosError('PAYMENT_STATE', `a ${payment.status} payment cannot be voided`);
     }
-    if ((await openBatchOf(trx, terminal.id, true)) !== payment.batch) {
-      throw new PosError('BATCH_CLOSED', `batch ${payment.batch} is closed`);
-    }
+    await requireOpenBatch(trx, terminal.id, payment.batch);
     if (await hasRefunds(trx, payment.id)) {
       throw new PosError('PAYMENT_STATE', 'the sale has refunds and cannot be voided');
     }
-    const account = await lockAccount(trx, payment.account_id);
-    await postEntry(trx, {
-      accountId: account.id,
-      balanceBefore: account.balance,
-      kind: 'void',
-      amount: payment.amount_value ?? 0,
-      paymentId: payment.id,
-      at: now,
-    });
+    await returnDebit(trx, payment, 'void', now);
     await trx
       .updateTable('payments')
       .set({ status: 'voided', updated_at: now })
