@@ -83,6 +83,29 @@ describe('pos-host admin commands on the embedded database', () => {
     expect(messages[0]?.text).toMatch(/支付密码是\d{6}/);
   });
 
+  it('migrates (nothing left to apply on a second run) and disables a terminal', async () => {
+    const migrated = await cli(env, 'migrate', '--json');
+    expect(migrated.code).toBe(0);
+    expect(JSON.parse(migrated.stdout)).toEqual({ applied: [], latest: '0001_initial' });
+    const disabled = await cli(
+      env,
+      'terminals',
+      'disable',
+      '--id',
+      'T0000001',
+      '--reason',
+      'stolen',
+      '--json',
+    );
+    expect(JSON.parse(disabled.stdout)).toEqual({ terminalId: 'T0000001', disabled: true });
+    const listed = await cli(env, 'terminals', 'list', '--json');
+    expect(JSON.parse(listed.stdout)).toMatchObject([
+      { terminalId: 'T0000001', disabled: true, batch: '000001' },
+    ]);
+    const missing = await cli(env, 'terminals', 'disable', '--id', 'T0000404');
+    expect(missing.code).toBe(2);
+  });
+
   it('refuses bad options with exit status 2, naming each option, and changes nothing', async () => {
     const bad = await cli(env, 'accounts', 'enroll', '--msisdn', '12ab', '--card-uid', '04A1');
     expect(bad.code).toBe(2);
