@@ -9,6 +9,7 @@ import { isUniqueViolation } from '../store/retryOnUniqueViolation.js';
 import type { Account } from '../store/schema.js';
 import { lockedUntil } from './lockout.js';
 import { maskMsisdn } from './maskMsisdn.js';
+import { recordAudit } from '../store/recordAudit.js';
 
 export interface EnrollInput {
   msisdn: string;
@@ -63,18 +64,7 @@ export async function enrollAccount(
           at: now,
         });
       }
-      await trx
-        .insertInto('audit_events')
-        .values({
-          at: now,
-          kind: 'account_enrolled',
-          actor: input.actor,
-          reason: null,
-          account_id: accountId,
-          terminal_id: null,
-          payment_id: null,
-        })
-        .execute();
+      await recordAudit(trx, { at: now, kind: 'account_enrolled', actor: input.actor, accountId });
       smsId = await ctx.sms.enqueue(trx, {
         msisdn: input.msisdn,
         kind: 'enrollment_pin',
@@ -163,18 +153,13 @@ export async function topUp(
       amount,
       at: now,
     });
-    await trx
-      .insertInto('audit_events')
-      .values({
-        at: now,
-        kind: 'account_topped_up',
-        actor,
-        reason: String(amount),
-        account_id: locked.id,
-        terminal_id: null,
-        payment_id: null,
-      })
-      .execute();
+    await recordAudit(trx, {
+      at: now,
+      kind: 'account_topped_up',
+      actor,
+      reason: String(amount),
+      accountId: locked.id,
+    });
     return { ...locked, balance };
   });
   return accountView(account, now);
@@ -202,18 +187,13 @@ export async function unlockAccount(
       .set({ locked_until: null, pin_failures: 0, otp_failures: 0 })
       .where('id', '=', locked.id)
       .execute();
-    await trx
-      .insertInto('audit_events')
-      .values({
-        at: now,
-        kind: 'account_unlocked',
-        actor: input.actor,
-        reason: input.reason,
-        account_id: locked.id,
-        terminal_id: null,
-        payment_id: null,
-      })
-      .execute();
+    await recordAudit(trx, {
+      at: now,
+      kind: 'account_unlocked',
+      actor: input.actor,
+      reason: input.reason,
+      accountId: locked.id,
+    });
     if (lockedUntil(locked, now)) {
       await ctx.sms.enqueue(trx, {
         msisdn: locked.msisdn,

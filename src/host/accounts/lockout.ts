@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { HostContext } from '../HostContext.js';
 import { smsText } from '../sms/smsTemplates.js';
 import type { Account, Database } from '../store/schema.js';
+import { recordAudit } from '../store/recordAudit.js';
 
 /** The end of the account's lock, or undefined when it is not locked at `now`. */
 export function lockedUntil(account: Pick<Account, 'locked_until'>, now: Date): Date | undefined {
@@ -34,18 +35,13 @@ export async function recordFailure(
 ): Promise<FailureOutcome> {
   const now = new Date(ctx.clock.now());
   const failures = (factor === 'pin' ? account.pin_failures : account.otp_failures) + 1;
-  await db
-    .insertInto('audit_events')
-    .values({
-      at: now,
-      kind: factor === 'pin' ? 'pin_failed' : 'otp_failed',
-      actor: null,
-      reason: null,
-      account_id: account.id,
-      terminal_id: ids.terminalId,
-      payment_id: ids.paymentId,
-    })
-    .execute();
+  await recordAudit(db, {
+    at: now,
+    kind: factor === 'pin' ? 'pin_failed' : 'otp_failed',
+    accountId: account.id,
+    terminalId: ids.terminalId,
+    paymentId: ids.paymentId,
+  });
   if (failures < ctx.policy.maxAttempts) {
     await db
       .updateTable('accounts')
@@ -60,18 +56,14 @@ export async function recordFailure(
     .set({ locked_until: until, pin_failures: 0, otp_failures: 0 })
     .where('id', '=', account.id)
     .execute();
-  await db
-    .insertInto('audit_events')
-    .values({
-      at: now,
-      kind: 'account_locked',
-      actor: null,
-      reason: factor === 'pin' ? 'too many wrong PINs' : 'too many wrong codes',
-      account_id: account.id,
-      terminal_id: ids.terminalId,
-      payment_id: ids.paymentId,
-    })
-    .execute();
+  await recordAudit(db, {
+    at: now,
+    kind: 'account_locked',
+    reason: factor === 'pin' ? 'too many wrong PINs' : 'too many wrong codes',
+    accountId: account.id,
+    terminalId: ids.terminalId,
+    paymentId: ids.paymentId,
+  });
   await ctx.sms.enqueue(db, {
     msisdn: account.msisdn,
     kind: 'lock_started',

@@ -6,11 +6,11 @@ import { hashesEqual } from '../crypto/HostCrypto.js';
 import { newId } from '../crypto/generators.js';
 import type { HostContext } from '../HostContext.js';
 import { declineReply, reply, requestHash } from '../http/replies.js';
-import { smsText } from '../sms/smsTemplates.js';
 import type { Database, Payment, StoredReply } from '../store/schema.js';
 import type { AuthenticatedTerminal } from '../terminals/AuthenticatedTerminal.js';
 import { requireOpenBatch } from '../terminals/openBatch.js';
 import { otpInfo } from './paymentViews.js';
+import { queueCodeSms } from './queueCodeSms.js';
 import { settleStaleReply, waitForReply } from './pendingReply.js';
 
 type Outcome =
@@ -225,24 +225,13 @@ async function decide(
     .where('id', '=', payment.id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  const smsId = await ctx.sms.enqueue(trx, {
+  const smsId = await queueCodeSms(trx, ctx, {
     msisdn: account.msisdn,
-    kind: 'otp',
     paymentId: payment.id,
+    merchantName: terminal.merchantName,
+    amount: amount,
+    code,
     expiresAt,
-    driven: true,
-    text: smsText(
-      {
-        kind: 'otp',
-        code: code.reveal(),
-        merchantName: terminal.merchantName,
-        amount,
-        validMinutes: Math.ceil(ctx.policy.otpTtlSeconds / 60),
-        expiresAt,
-      },
-      ctx.policy.smsLanguage,
-      ctx.policy.smsTimeZone,
-    ),
   });
   const sent = reply(201, {
     paymentId: payment.id,

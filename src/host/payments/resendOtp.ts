@@ -3,11 +3,11 @@ import { PosError } from '../../core/PosError.js';
 import { lockedUntil } from '../accounts/lockout.js';
 import type { HostContext } from '../HostContext.js';
 import { reply } from '../http/replies.js';
-import { smsText } from '../sms/smsTemplates.js';
 import type { Payment, StoredReply } from '../store/schema.js';
 import type { AuthenticatedTerminal } from '../terminals/AuthenticatedTerminal.js';
 import { lockAccount, lockPayment } from './lockPayment.js';
 import { otpInfo } from './paymentViews.js';
+import { queueCodeSms } from './queueCodeSms.js';
 
 /**
  * `POST /v1/payments/{id}/resend-otp`: a new code replaces the old one, keeping the failures
@@ -67,24 +67,13 @@ export async function resendOtp(
       .returningAll()
       .executeTakeFirstOrThrow();
     await ctx.sms.cancel(trx, { paymentId: payment.id });
-    const smsId = await ctx.sms.enqueue(trx, {
+    const smsId = await queueCodeSms(trx, ctx, {
       msisdn: account.msisdn,
-      kind: 'otp',
       paymentId: payment.id,
+      merchantName: terminal.merchantName,
+      amount: money(payment.amount_value ?? 0, payment.currency ?? ''),
+      code,
       expiresAt,
-      driven: true,
-      text: smsText(
-        {
-          kind: 'otp',
-          code: code.reveal(),
-          merchantName: terminal.merchantName,
-          amount: money(payment.amount_value ?? 0, payment.currency ?? ''),
-          validMinutes: Math.ceil(ctx.policy.otpTtlSeconds / 60),
-          expiresAt,
-        },
-        ctx.policy.smsLanguage,
-        ctx.policy.smsTimeZone,
-      ),
     });
     return { before: payment, after: updated, smsId, info: otpInfo(updated, account, ctx.policy) };
   });

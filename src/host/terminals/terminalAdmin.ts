@@ -4,6 +4,7 @@ import { encodeBase64Url } from '../../protocol/base64url.js';
 import { generateTerminalKey } from '../../protocol/signing.js';
 import type { HostContext } from '../HostContext.js';
 import { isUniqueViolation } from '../store/retryOnUniqueViolation.js';
+import { recordAudit } from '../store/recordAudit.js';
 
 export interface AddTerminalInput {
   terminalId: string;
@@ -57,18 +58,12 @@ export async function addTerminal(
           updated_at: now,
         })
         .execute();
-      await trx
-        .insertInto('audit_events')
-        .values({
-          at: now,
-          kind: 'terminal_added',
-          actor: input.actor,
-          reason: null,
-          account_id: null,
-          terminal_id: input.terminalId,
-          payment_id: null,
-        })
-        .execute();
+      await recordAudit(trx, {
+        at: now,
+        kind: 'terminal_added',
+        actor: input.actor,
+        terminalId: input.terminalId,
+      });
     });
   } catch (error) {
     if (isUniqueViolation(error))
@@ -91,18 +86,13 @@ export async function setTerminalDisabled(
       .where('id', '=', input.terminalId)
       .executeTakeFirst();
     if (updated.numUpdatedRows === 0n) throw invalid('id', `no terminal ${input.terminalId}`);
-    await trx
-      .insertInto('audit_events')
-      .values({
-        at: now,
-        kind: input.disabled ? 'terminal_disabled' : 'terminal_enabled',
-        actor: input.actor,
-        reason: input.reason ?? null,
-        account_id: null,
-        terminal_id: input.terminalId,
-        payment_id: null,
-      })
-      .execute();
+    await recordAudit(trx, {
+      at: now,
+      kind: input.disabled ? 'terminal_disabled' : 'terminal_enabled',
+      actor: input.actor,
+      reason: input.reason ?? null,
+      terminalId: input.terminalId,
+    });
   });
   return { terminalId: input.terminalId, disabled: input.disabled };
 }
