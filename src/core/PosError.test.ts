@@ -4,6 +4,7 @@ import {
   hasErrorCode,
   isAuthenticationError,
   isDecline,
+  isDeviceError,
   isInputError,
   isLimitError,
   isOutcomeUnknown,
@@ -54,6 +55,7 @@ describe('PosError', () => {
       limit: isLimitError,
       unavailable: isUnavailable,
       outcome_unknown: isOutcomeUnknown,
+      device: isDeviceError,
     } as const;
     for (const code of ERROR_CODES) {
       const error = new PosError(code, code);

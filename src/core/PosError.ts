@@ -72,3 +72,5 @@ export const isLimitError = inGroup('limit');
 export const isUnavailable = inGroup('unavailable');
 /** The request may have taken effect: inquire before retrying or reversing. */
 export const isOutcomeUnknown = inGroup('outcome_unknown');
+/** A terminal device failed or was misused (card pulled, paper out). */
+export const isDeviceError = inGroup('device');

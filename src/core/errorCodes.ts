@@ -12,6 +12,8 @@
  * - `limit`: a rate or count limit; `RESEND_TOO_SOON` may succeed later.
  * - `unavailable`: a dependency is down; nothing happened and the request may be retried.
  * - `outcome_unknown`: the request may or may not have taken effect; ask before acting again.
+ * - `device`: a terminal device (reader, printer, keypad) failed or was misused; the cashier
+ *   can often fix it (paper, tap again).
  * - `internal`: a bug or an unexpected failure.
  */
 export const ERROR_CODE_GROUPS = {
@@ -45,6 +47,21 @@ export const ERROR_CODE_GROUPS = {
   HOST_UNREACHABLE: 'unavailable',
   HOST_TIMEOUT: 'outcome_unknown',
   HOST_REPLY_INVALID: 'internal',
+  // Terminal devices (drivers/).
+  CARD_REMOVED: 'device',
+  CARD_NOT_SUPPORTED: 'device',
+  CARD_UNREADABLE: 'device',
+  READER_UNAVAILABLE: 'device',
+  PRINTER_PAPER_OUT: 'device',
+  PRINTER_COVER_OPEN: 'device',
+  PRINTER_UNAVAILABLE: 'device',
+  KEYPAD_UNAVAILABLE: 'device',
+  // Terminal journal and flow.
+  JOURNAL_CORRUPT: 'internal',
+  BATCH_FULL: 'state',
+  TRANSACTION_NOT_FOUND: 'state',
+  NOTHING_TO_REPRINT: 'state',
+  SUPERVISOR_PASSWORD_WRONG: 'input',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODE_GROUPS;
