@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { loadConfig, type EnvBinding } from '../core/config.js';
+import { CURRENCY_CODES } from '../core/currencies.js';
+import { MAX_MINOR_UNITS } from '../core/money.js';
+import { terminalId } from '../protocol/fields.js';
+import { parseSupervisorHash } from './effects/supervisorPassword.js';
+import { DEFAULT_FLOW_SETTINGS } from './flow/flowTypes.js';
+
+const ms = (min: number, max: number) => z.int().min(min).max(max);
+
+const flowSettings = z.strictObject({
+  maxAmount: z.int().min(1).max(MAX_MINOR_UNITS).default(DEFAULT_FLOW_SETTINGS.maxAmount),
+  inactivityMs: ms(5_000, 600_000).default(DEFAULT_FLOW_SETTINGS.inactivityMs),
+  resultMs: ms(1_000, 120_000).default(DEFAULT_FLOW_SETTINGS.resultMs),
+  noticeMs: ms(1_000, 60_000).default(DEFAULT_FLOW_SETTINGS.noticeMs),
+  signInRetryBaseMs: ms(500, 60_000).default(DEFAULT_FLOW_SETTINGS.signInRetryBaseMs),
+  signInRetryMaxMs: ms(1_000, 3_600_000).default(DEFAULT_FLOW_SETTINGS.signInRetryMaxMs),
+  resignInMs: ms(60_000, 7 * 24 * 3_600_000).default(DEFAULT_FLOW_SETTINGS.resignInMs),
+  pendingRetryMs: ms(5_000, 3_600_000).default(DEFAULT_FLOW_SETTINGS.pendingRetryMs),
+  supervisorMaxTries: z.int().min(1).max(10).default(DEFAULT_FLOW_SETTINGS.supervisorMaxTries),
+});
+
+/**
+ * The terminal's configuration: one JSON file (`/etc/pos-terminal/config.json` on the board)
+ * with environment overrides. Durations in ms, amounts in minor units. Secrets are not in it:
+ * the terminal key is read from `terminalKeyFile` (mode 0600), and the supervisor password is
+ * held only as its scrypt hash (`npm run -s terminal:hash-password` makes one).
+ */
+export const terminalConfigSchema = z.strictObject({
+  terminalId,
+  /** File holding the terminal key as `pos-host terminals add` printed it (base64url). */
+  terminalKeyFile: z.string().min(1),
+  host: z.strictObject({
+    /** `https://host:8443`; plain http only to a loopback address. */
+    url: z.url({ protocol: /^https?$/ }),
+    /** PEM of the host's CA (`<host data dir>/tls/ca.pem`): the only CA trusted. */
+    caFile: z.string().min(1).optional(),
+    connectTimeoutMs: ms(1_000, 120_000).default(15_000),
+    replyTimeoutMs: ms(1_000, 300_000).default(30_000),
+    retries: z.int().min(0).max(5).default(2),
+    retryDelayMs: ms(0, 60_000).default(1_000),
+  }),
+  journalPath: z.string().min(1).default('./var/terminal/journal.db'),
+  currency: z.enum(CURRENCY_CODES).default('CNY'),
+  language: z.enum(['zh-CN', 'en']).default('zh-CN'),
+  /** The cashier's operator id printed on slips. */
+  operator: z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,8}$/, '1 to 8 letters or digits')
+    .default('01'),
+  supervisorPasswordHash: z.string().superRefine((text, ctx) => {
+    try {
+      parseSupervisorHash(text);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  }),
+  flow: flowSettings.prefault({}),
+});
+
+export type TerminalConfig = z.output<typeof terminalConfigSchema>;
+
+const ENV: Record<string, EnvBinding> = {
+  POS_TERMINAL_ID: { path: 'terminalId', type: 'string' },
+  POS_TERMINAL_KEY_FILE: { path: 'terminalKeyFile', type: 'string' },
+  POS_TERMINAL_HOST_URL: { path: 'host.url', type: 'string' },
+  POS_TERMINAL_HOST_CA: { path: 'host.caFile', type: 'string' },
+  POS_TERMINAL_JOURNAL: { path: 'journalPath', type: 'string' },
+  POS_TERMINAL_LANGUAGE: { path: 'language', type: 'string' },
+  POS_TERMINAL_OPERATOR: { path: 'operator', type: 'string' },
+};
+
+/** Environment variables that override the file, and the field each sets. */
+export const TERMINAL_ENV_BINDINGS: Readonly<Record<string, EnvBinding>> = ENV;
+
+/**
+ * Reads and validates the terminal's configuration: `file` (required when given), then the
+ * `POS_TERMINAL_*` variables of `env`. Throws `CONFIG_INVALID` naming every bad field and
+ * where its value came from, never the value.
+ */
+export function loadTerminalConfig(options: {
+  file?: string | undefined;
+  env?: Readonly<Record<string, string | undefined>>;
+}): TerminalConfig {
+  return loadConfig({
+    schema: terminalConfigSchema,
+    what: 'terminal config',
+    file: options.file,
+    fileRequired: options.file !== undefined,
+    env: options.env ?? {},
+    envBindings: ENV,
+  });
+}
