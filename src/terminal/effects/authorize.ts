@@ -1,14 +1,15 @@
-import { money, type Money } from '../../core/money.js';
+import type { Money } from '../../core/money.js';
 import { isPosError, PosError } from '../../core/PosError.js';
 import type { Secret } from '../../core/Secret.js';
 import type { PaymentRequest } from '../../protocol/messages/payment.js';
 import { encryptPinBlock, pinBinding } from '../../protocol/pinBlock.js';
-import type { PhoneAccount } from '../../../drivers/nfc/CardReader.js';
-import type { FlowActorIo, OtpState } from '../flow/flowTypes.js';
+import type { FlowActorIo, FlowCard, OtpState } from '../flow/flowTypes.js';
 import type { EffectDeps } from './EffectDeps.js';
 import type { SignedIn } from './TerminalSession.js';
 import { journalCode, mayHaveTakenEffect, unknownOutcome } from './outcomeUnknown.js';
 import { sendPendingReversals } from './sendPendingReversals.js';
+import { finishPendingSettlement } from './sendSettlement.js';
+import { toMoney } from './toMoney.js';
 
 type AuthorizeIo = FlowActorIo['authorize'];
 
@@ -35,6 +36,9 @@ export async function authorize(
   deps: EffectDeps,
   input: AuthorizeIo['input'],
 ): Promise<AuthorizeIo['output']> {
+  // A batch closed by a settlement whose reply was lost must be known closed before this
+  // sale is numbered in it.
+  await finishPendingSettlement(deps);
   await sendPendingReversals(deps);
   const session = deps.session.require();
   const amount = input.type === 'sale' ? requireAmount(input.amount) : undefined;
@@ -84,7 +88,7 @@ function requireAmount(amount: Money | undefined): Money {
 function paymentRequest(
   session: SignedIn,
   journalled: { batch: string; trace: string },
-  input: { type: 'sale' | 'balance'; card: PhoneAccount; pin: Secret },
+  input: { type: 'sale' | 'balance'; card: FlowCard; pin: Secret },
   amount: Money | undefined,
 ): PaymentRequest {
   const binding = pinBinding({
@@ -98,15 +102,10 @@ function paymentRequest(
   const common = {
     batch: journalled.batch,
     trace: journalled.trace,
-    card: { uid: input.card.uid, token: input.card.token },
+    card: { uid: input.card.uid, token: input.card.token.reveal() },
     pinBlock: encryptPinBlock(input.pin, session.pinKey, binding),
   };
   return amount
     ? { type: 'sale', ...common, amount: { value: amount.value, currency: amount.currency } }
     : { type: 'balance', ...common };
-}
-
-/** A wire amount as a checked Money. */
-export function toMoney(amount: { value: number; currency: string }): Money {
-  return money(amount.value, amount.currency);
 }

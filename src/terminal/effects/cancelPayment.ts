@@ -15,5 +15,5 @@ export async function cancelPayment(
     state: 'reversal_pending',
     reversalReason: input.reason,
   });
-  return { acknowledged: await sendReversal(deps, entry) };
+  return { acknowledged: (await sendReversal(deps, entry)) !== 'pending' };
 }

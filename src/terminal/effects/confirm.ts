@@ -1,16 +1,19 @@
 import { hasErrorCode } from '../../core/PosError.js';
 import type { FlowActorIo, OtpState } from '../flow/flowTypes.js';
 import type { EffectDeps } from './EffectDeps.js';
-import { otpStateOf, toMoney } from './authorize.js';
+import { otpStateOf } from './authorize.js';
+import { toMoney } from './toMoney.js';
 import { journalCode, mayHaveTakenEffect, unknownOutcome } from './outcomeUnknown.js';
 import { approvalOf } from './printing.js';
+import { sendReversal } from './sendPendingReversals.js';
 
 type ConfirmIo = FlowActorIo['confirm'];
 
 /**
  * Sends the code (protocol step 5). The journal says `confirming` before it goes, so a crash
  * mid-call is resolved by inquiry; `approved` with the auth code once the host says so. A
- * wrong code (or nothing sent) returns the entry to `otp_sent`; a final refusal declines it.
+ * wrong code (or nothing sent) returns the entry to `otp_sent`; any other refusal reverses
+ * the payment (queued until the host acknowledges it) before the flow shows the refusal.
  */
 export async function confirm(
   deps: EffectDeps,
@@ -24,10 +27,11 @@ export async function confirm(
   } catch (error) {
     if (mayHaveTakenEffect(error)) throw unknownOutcome(error, payment.journalId);
     if (hasErrorCode(error, 'OTP_INCORRECT', 'HOST_UNREACHABLE')) {
+      // The customer may key the code again.
       deps.journal.update(payment.journalId, { state: 'otp_sent' });
-    } else {
-      deps.journal.update(payment.journalId, { state: 'declined', errorCode: journalCode(error) });
+      throw error;
     }
+    await endRefusedSale(deps, payment.journalId, payment.paymentId, error);
     throw error;
   }
   const entry = deps.journal.update(payment.journalId, {
@@ -39,6 +43,38 @@ export async function confirm(
   });
   deps.logger.info({ trace: entry.trace, reference: reply.reference }, 'sale approved');
   return approvalOf(entry);
+}
+
+/**
+ * Any answer to a confirm but a wrong code ends the sale on this terminal (expired, locked,
+ * funds, or a state it did not expect), and the customer is told it failed. The host's own
+ * status decides what is left to do: a declined, expired or reversed payment is simply
+ * declined; anything else (still waiting, or approved by an earlier confirm whose reply was
+ * lost) is reversed, queued until the host acknowledges it.
+ */
+async function endRefusedSale(
+  deps: EffectDeps,
+  journalId: number,
+  paymentId: string,
+  error: unknown,
+): Promise<void> {
+  const errorCode = journalCode(error);
+  let status: string | undefined;
+  try {
+    status = (await deps.host.getPayment(paymentId)).status;
+  } catch {
+    status = undefined;
+  }
+  if (status === 'declined' || status === 'expired' || status === 'reversed') {
+    deps.journal.update(journalId, { state: 'declined', errorCode });
+    return;
+  }
+  const entry = deps.journal.update(journalId, {
+    state: 'reversal_pending',
+    reversalReason: 'terminal_error',
+    errorCode,
+  });
+  await sendReversal(deps, entry);
 }
 
 /** Asks for a new code. Only a resend that provably never reached the host is retried. */

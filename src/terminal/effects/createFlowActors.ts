@@ -1,6 +1,8 @@
 import { fromPromise as xstateFromPromise } from 'xstate';
 import { isPosError } from '../../core/PosError.js';
-import type { FlowActorIo } from '../flow/flowTypes.js';
+import { Secret } from '../../core/Secret.js';
+import type { PresentedCard } from '../../../drivers/nfc/CardReader.js';
+import type { FlowActorIo, FlowCard } from '../flow/flowTypes.js';
 import type { EffectDeps } from './EffectDeps.js';
 import { authorize } from './authorize.js';
 import { cancelPayment } from './cancelPayment.js';
@@ -36,6 +38,12 @@ function loggingActors(deps: EffectDeps) {
     });
 }
 
+/** Reads the phone's applet; the token goes into a `Secret` at once. */
+async function readCard(deps: EffectDeps, card: PresentedCard): Promise<FlowCard> {
+  const account = await deps.reader.readAccount(card);
+  return { uid: account.uid, token: new Secret(account.token) };
+}
+
 /**
  * The flow's named actors, wired to the host client, the journal and the drivers. Each one
  * does one effect and rejects with a `PosError` the flow branches on.
@@ -45,7 +53,7 @@ export function createFlowActors(deps: EffectDeps): Actors {
   return {
     signIn: fromPromise(() => signIn(deps)),
     recover: fromPromise(() => recover(deps)),
-    readCard: fromPromise(({ input }) => deps.reader.readAccount(input.card)),
+    readCard: fromPromise(({ input }) => readCard(deps, input.card)),
     authorize: fromPromise(({ input }) => authorize(deps, input)),
     confirm: fromPromise(({ input }) => confirm(deps, input)),
     resendOtp: fromPromise(({ input }) => resendOtp(deps, input)),

@@ -36,22 +36,38 @@ function missingAmount(): never {
  * last slip before printing, so a slip lost to paper-out or a crash can be reprinted.
  */
 export async function printEntrySlip(deps: EffectDeps, entry: JournalTxn): Promise<void> {
+  if (entry.voided) {
+    // Voided before its slip came out (its void has its own slip): nothing to print.
+    deps.journal.update(entry.id, { state: 'completed' });
+    return;
+  }
   const slip = slipOf(deps, entry);
   deps.journal.saveLastSlip(slip);
   await deps.printer.print(slip);
   deps.journal.update(entry.id, { state: 'completed' });
 }
 
-/** The `printSlip` actor: prints the approval's slip (once; a retry prints it again). */
+/**
+ * The `printSlip` actor: prints the approval's slip. If the printer fails the entry is closed
+ * anyway (the slip is kept as the last slip) and the error goes to the flow, which offers to
+ * print again.
+ */
 export async function printSlip(deps: EffectDeps, journalId: number): Promise<undefined> {
   const entry = deps.journal.get(journalId);
   if (!entry) throw new PosError('TRANSACTION_NOT_FOUND', `no journal entry ${journalId}`);
   if (entry.state === 'completed') {
-    // Printed already (a retry after a failure that happened after the slip came out).
-    await deps.printer.print({ ...slipOf(deps, entry), reprint: true });
+    // A retry after the printer failed: the slip did not come out whole, print it again.
+    await deps.printer.print(slipOf(deps, entry));
     return undefined;
   }
-  await printEntrySlip(deps, entry);
+  try {
+    await printEntrySlip(deps, entry);
+  } catch (error) {
+    // The cashier sees the failure and may print again (OK) or leave it for reprint: either
+    // way the sale is done, and recovery must not print it later as if new.
+    deps.journal.update(entry.id, { state: 'completed' });
+    throw error;
+  }
   return undefined;
 }
 

@@ -3,15 +3,24 @@ import type { JournalTxn } from '../journal/journalTypes.js';
 import type { EffectDeps } from './EffectDeps.js';
 import { approvalOf, printEntrySlip } from './printing.js';
 import { resolveEntry, type Resolution } from './resolveEntry.js';
+import { finishPendingSettlement } from './sendSettlement.js';
 
 /**
- * Recovery (at boot, after sign-in, and again while anything stays open): every journal entry
- * whose outcome the terminal does not know is resolved by a status inquiry, then completed
- * (its slip printed) or reversed. Queued reversals are sent. Never rejects: what cannot be
- * settled now is reported `pending` and tried again.
+ * Recovery (at boot, after sign-in, and again while anything stays open): a settlement left
+ * unanswered is finished first; then every journal entry whose outcome the terminal does not
+ * know is resolved by a status inquiry, then completed (its slip printed) or reversed. Queued
+ * reversals are sent. Never rejects: what cannot be settled now is counted in `pendingLeft`
+ * and tried again.
  */
 export async function recover(deps: EffectDeps): Promise<FlowActorIo['recover']['output']> {
   const items: RecoveryItem[] = [];
+  let settlementPending = 0;
+  try {
+    await finishPendingSettlement(deps);
+  } catch (error) {
+    deps.logger.warn({ error }, 'a pending settlement is still unanswered');
+    settlementPending = 1;
+  }
   for (const entry of deps.journal.openTransactions()) {
     const before = entry.state;
     let resolution: Resolution | 'printed';
@@ -26,7 +35,7 @@ export async function recover(deps: EffectDeps): Promise<FlowActorIo['recover'][
     if (item) items.push(item);
     deps.logger.info({ trace: entry.trace, before, outcome: item?.outcome }, 'recovered');
   }
-  return { items, pendingLeft: deps.journal.openTransactions().length };
+  return { items, pendingLeft: deps.journal.openTransactions().length + settlementPending };
 }
 
 async function printRecovered(deps: EffectDeps, id: number): Promise<Resolution | 'printed'> {
@@ -78,5 +87,7 @@ export async function resolveOutcome(
       return { outcome: 'reversed', code: 'HOST_TIMEOUT' };
     case 'pending':
       return { outcome: 'pending', code: 'HOST_TIMEOUT' };
+    case 'refused':
+      return { outcome: 'refused', code: now.errorCode ?? 'PAYMENT_STATE' };
   }
 }

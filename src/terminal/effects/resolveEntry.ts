@@ -2,18 +2,23 @@ import { hasErrorCode, isPosError } from '../../core/PosError.js';
 import type { PaymentStatusReply } from '../../protocol/messages/paymentStatus.js';
 import type { JournalTxn } from '../journal/journalTypes.js';
 import type { EffectDeps } from './EffectDeps.js';
-import { toMoney } from './authorize.js';
+import { toMoney } from './toMoney.js';
 import { journalCode, mayHaveTakenEffect } from './outcomeUnknown.js';
-import { sendReversal } from './sendPendingReversals.js';
+import { sendReversal, type ReversalResult } from './sendPendingReversals.js';
 
 /**
  * Where an open journal entry ended up:
  * - `approved`: money moved and the terminal stands by it; the slip is still to be printed;
  * - `nothing`: nothing moved (never reached the host, reversed, or a balance inquiry);
  * - `declined`: the host refused it;
+ * - `refused`: the host refused its reversal for good; an operator must check it;
  * - `pending`: the host could not be asked; the entry stays open and is tried again.
  */
-export type Resolution = 'approved' | 'nothing' | 'declined' | 'pending';
+export type Resolution = 'approved' | 'nothing' | 'declined' | 'refused' | 'pending';
+
+function afterReversal(result: ReversalResult): Resolution {
+  return result === 'acknowledged' ? 'nothing' : result;
+}
 
 /**
  * `boot`: recovery after a restart; a sale whose confirm may have gone out is completed if
@@ -32,11 +37,17 @@ export async function resolveEntry(
   try {
     return await resolveOnce(deps, entry, mode);
   } catch (error) {
-    if (!mayHaveTakenEffect(error) && !hasErrorCode(error, 'HOST_UNREACHABLE')) throw error;
-    deps.logger.warn({ trace: entry.trace, error }, 'outcome still unknown: host not reachable');
+    const unreachable = mayHaveTakenEffect(error) || hasErrorCode(error, 'HOST_UNREACHABLE');
     if (mode === 'live' && (entry.type === 'sale' || entry.type === 'balance')) {
-      queueReversal(deps, entry);
+      // The cashier is about to be told the sale failed: whatever the host answered, the
+      // journal must say so, so that a later approval is undone rather than kept.
+      const now = deps.journal.get(entry.id) ?? entry;
+      if (now.state !== 'reversal_pending' && now.state !== 'approved') queueReversal(deps, now);
+      deps.logger.warn({ trace: entry.trace, error }, 'outcome still unknown: reversal queued');
+      return 'pending';
     }
+    if (!unreachable) throw error;
+    deps.logger.warn({ trace: entry.trace, error }, 'outcome still unknown: host not reachable');
     return 'pending';
   }
 }
@@ -44,9 +55,10 @@ export async function resolveEntry(
 async function resolveOnce(deps: EffectDeps, entry: JournalTxn, mode: ResolveMode) {
   switch (entry.state) {
     case 'approved':
+      if (entry.type === 'void') markOriginalVoided(deps, entry);
       return 'approved';
     case 'reversal_pending':
-      return (await sendReversal(deps, entry)) ? 'nothing' : 'pending';
+      return afterReversal(await sendReversal(deps, entry));
     case 'voiding':
       return resolveVoid(deps, entry);
     case 'authorizing':
@@ -106,7 +118,7 @@ async function resolveSale(
       return 'approved';
     case 'otp_sent': {
       const queued = queueReversal(deps, { ...entry, paymentId });
-      return (await sendReversal(deps, queued)) ? 'nothing' : 'pending';
+      return afterReversal(await sendReversal(deps, queued));
     }
     case 'completed':
       deps.journal.update(entry.id, { state: 'completed', paymentId });
@@ -137,12 +149,11 @@ function queueReversal(deps: EffectDeps, entry: JournalTxn): JournalTxn {
 async function resolveVoid(deps: EffectDeps, entry: JournalTxn): Promise<Resolution> {
   const original = await deps.host.getPayment(entry.originalPaymentId ?? missing('original'));
   if (original.status === 'voided') {
+    markOriginalVoided(deps, entry);
     deps.journal.update(entry.id, {
       state: 'approved',
       approvedAt: new Date(deps.clock.now()).toISOString(),
     });
-    const sale = deps.journal.findByTrace(entry.batch, entry.originalTrace ?? missing('trace'));
-    if (sale) deps.journal.markVoided(sale.id);
     return 'approved';
   }
   deps.journal.update(entry.id, { state: 'declined', errorCode: 'HOST_TIMEOUT' });
@@ -171,6 +182,15 @@ async function replayRefund(deps: EffectDeps, entry: JournalTxn): Promise<Resolu
     deps.journal.update(entry.id, { state: 'declined', errorCode: journalCode(error) });
     return 'declined';
   }
+}
+
+/** Marks the sale a void undid as voided, if it is not yet (a crash may have come between). */
+function markOriginalVoided(deps: EffectDeps, voidEntry: JournalTxn): void {
+  const sale = deps.journal.findByTrace(
+    voidEntry.batch,
+    voidEntry.originalTrace ?? missing('trace'),
+  );
+  if (sale && !sale.voided) deps.journal.markVoided(sale.id);
 }
 
 function missing(what: string): never {

@@ -1,8 +1,8 @@
-import { isoNow } from '../../core/clock.js';
+import { PosError } from '../../core/PosError.js';
 import type { Figures, SettlementOutcome } from '../flow/flowTypes.js';
 import type { EffectDeps } from './EffectDeps.js';
-import { toMoney } from './authorize.js';
 import { recover } from './recover.js';
+import { finishPendingSettlement, sendSettlement } from './sendSettlement.js';
 
 /** The `previewSettlement` actor: the terminal's own figures for the open batch. */
 export function previewSettlement(deps: EffectDeps): Promise<Figures> {
@@ -11,49 +11,26 @@ export function previewSettlement(deps: EffectDeps): Promise<Figures> {
 
 /**
  * The `settle` actor (batch close): first resolves every open entry and sends queued
- * reversals (so both sides count the same transactions), then sends the journal's figures,
- * records the host's verdict and moves to the next batch, and prints the report. A report that
- * does not print does not undo the settlement (the verdict is on screen and in the journal).
+ * reversals (so both sides count the same transactions), and refuses with `PENDING_WORK`
+ * while any stays open (the host unreachable). Then it journals the figures it is about to
+ * send, sends them, records the host's verdict and moves to the next batch, and prints the
+ * report. An unknown outcome leaves the settlement pending in the journal; it is finished (the
+ * same figures sent again, the host replays its verdict) before the next transaction or at the
+ * next start. A report that does not print does not undo the settlement.
  */
 export async function settle(deps: EffectDeps): Promise<SettlementOutcome> {
-  await recover(deps);
-  const batch = deps.session.require().batch;
-  const terminal = deps.journal.batchFigures(batch, deps.currency);
-  const reply = await deps.host.settle(batch, {
-    counts: terminal.counts,
-    totals: {
-      sale: { value: terminal.totals.sale.value, currency: terminal.totals.sale.currency },
-      refund: { value: terminal.totals.refund.value, currency: terminal.totals.refund.currency },
-    },
-  });
-  const host: Figures = {
-    counts: reply.host.counts,
-    totals: { sale: toMoney(reply.host.totals.sale), refund: toMoney(reply.host.totals.refund) },
-  };
-  deps.journal.recordSettlement({
-    batch,
-    result: reply.result,
-    terminal,
-    host,
-    nextBatch: reply.nextBatch,
-  });
-  deps.session.useBatch(reply.nextBatch);
-  deps.logger.info({ batch, result: reply.result, nextBatch: reply.nextBatch }, 'batch settled');
-  const session = deps.session.require();
-  try {
-    await deps.printer.print({
-      kind: 'settlement-report',
-      language: deps.language,
-      merchant: session.merchant,
-      terminalId: session.terminalId,
-      batch,
-      time: isoNow(deps.clock),
-      result: reply.result,
-      terminal,
-      host,
+  const earlier = await finishPendingSettlement(deps);
+  if (earlier) return earlier;
+  const recovered = await recover(deps);
+  if (recovered.pendingLeft > 0) {
+    // Closing the batch now would count a sale the terminal is still reversing, and the
+    // reversal would then be refused (BATCH_CLOSED): the customer would stay charged.
+    throw new PosError('PENDING_WORK', 'transactions of this batch are still open', {
+      details: { pendingLeft: recovered.pendingLeft },
     });
-  } catch (error) {
-    deps.logger.warn({ batch, error }, 'settlement report not printed');
   }
-  return { batch, result: reply.result, terminal, host, nextBatch: reply.nextBatch };
+  const batch = deps.session.require().batch;
+  const pending = { batch, terminal: deps.journal.batchFigures(batch, deps.currency) };
+  deps.journal.beginSettlement(pending);
+  return sendSettlement(deps, pending);
 }

@@ -13,6 +13,14 @@ export function findOriginal(deps: EffectDeps, trace: string): Promise<OriginalS
       new PosError('TRANSACTION_NOT_FOUND', `no sale with trace ${trace} in batch ${batch}`),
     );
   }
+  const openVoid = deps.journal
+    .openTransactions()
+    .some((entry) => entry.type === 'void' && entry.originalPaymentId === sale.paymentId);
+  if (openVoid) {
+    return Promise.reject(
+      new PosError('PENDING_WORK', `a void of sale ${trace} is waiting for the host`),
+    );
+  }
   if (sale.voided || (sale.state !== 'completed' && sale.state !== 'approved')) {
     return Promise.reject(
       new PosError(
@@ -57,12 +65,15 @@ export async function voidSale(
     deps.journal.update(begun.id, { state: 'declined', errorCode: journalCode(error) });
     throw error;
   }
+  // The sale first: a crash between the two writes leaves the void `voiding`, which recovery
+  // completes by asking the host; the other order could leave an approved void whose sale
+  // still counts.
+  deps.journal.markVoided(original.journalId);
   const entry = deps.journal.update(begun.id, {
     state: 'approved',
     approvedAt: new Date(deps.clock.now()).toISOString(),
     ...(original.reference === undefined ? {} : { reference: original.reference }),
   });
-  deps.journal.markVoided(original.journalId);
   return approvalOf(entry);
 }
 
@@ -74,6 +85,15 @@ export async function refund(
   deps: EffectDeps,
   input: FlowActorIo['refund']['input'],
 ): Promise<FlowActorIo['refund']['output']> {
+  const open = deps.journal
+    .openTransactions()
+    .some(
+      (entry) => entry.type === 'refund' && entry.originalReference === input.originalReference,
+    );
+  if (open) {
+    // Its outcome is unknown: a second refund now could pay the customer twice.
+    throw new PosError('PENDING_WORK', 'a refund of this sale is waiting for the host');
+  }
   const begun = deps.journal.begin({
     type: 'refund',
     amount: input.amount,

@@ -27,12 +27,14 @@ import type { ErrorCode } from '../../core/errorCodes.js';
 import { ManualClock } from '../../core/ManualClock.js';
 import type { Money } from '../../core/money.js';
 import { isPosError, PosError } from '../../core/PosError.js';
+import { Secret } from '../../core/Secret.js';
 import type { Key } from '../../../drivers/keypad/Keypad.js';
-import type { PhoneAccount, PresentedCard } from '../../../drivers/nfc/CardReader.js';
+import type { PresentedCard } from '../../../drivers/nfc/CardReader.js';
 import type {
   Approval,
   Figures,
   FlowActorIo,
+  FlowCard,
   FlowContext,
   FlowEvent,
   FlowInput,
@@ -90,7 +92,10 @@ export const FIXTURES = {
     uid: '04A1B2C3D4E5F6',
     atr: Uint8Array.from([0x3b, 0x80, 0x80, 0x01, 0x01]),
   } satisfies PresentedCard,
-  account: { uid: '04A1B2C3D4E5F6', token: 'tok_Q2FyZFRva2VuRm9yVGVzdHM' } satisfies PhoneAccount,
+  account: {
+    uid: '04A1B2C3D4E5F6',
+    token: new Secret('tok_Q2FyZFRva2VuRm9yVGVzdHM'),
+  } satisfies FlowCard,
   balance: cny(123_456),
   figures: {
     counts: { sale: 3, void: 1, refund: 1 },

@@ -3,7 +3,7 @@ import type { Currency } from '../../core/currencies.js';
 import type { Money } from '../../core/money.js';
 import type { Secret } from '../../core/Secret.js';
 import type { Key } from '../../../drivers/keypad/Keypad.js';
-import type { PhoneAccount, PresentedCard } from '../../../drivers/nfc/CardReader.js';
+import type { PresentedCard } from '../../../drivers/nfc/CardReader.js';
 
 /** The transactions the cashier can pick in the menu, in menu order (keys 1–6). */
 export const MENU_ITEMS = ['sale', 'balance', 'void', 'refund', 'settle', 'reprint'] as const;
@@ -50,6 +50,16 @@ export const DEFAULT_FLOW_SETTINGS: FlowSettings = {
   pendingRetryMs: 60_000,
   supervisorMaxTries: 3,
 };
+
+/**
+ * The phone's account as the flow keeps it: the UID, and the account token inside a `Secret`
+ * so that no snapshot, log or inspection of the flow shows it. Only the request to the host
+ * reveals it.
+ */
+export interface FlowCard {
+  uid: string;
+  token: Secret;
+}
 
 /** What sign-in established. */
 export interface Session {
@@ -112,10 +122,11 @@ export interface RecoveryItem {
   amount?: Money | undefined;
   /**
    * `printed`: it was approved and its slip is now printed; `reversed`: it was undone (or
-   * never took effect); `declined`: the host had refused it; `pending`: the host could not be
-   * reached, it stays queued.
+   * never took effect); `declined`: the host had refused it; `refused`: the host refused to
+   * reverse it (batch closed, sale voided): an operator must check whether the customer was
+   * charged; `pending`: the host could not be reached, it stays queued.
    */
-  outcome: 'printed' | 'reversed' | 'declined' | 'pending';
+  outcome: 'printed' | 'reversed' | 'declined' | 'refused' | 'pending';
 }
 
 export interface RecoveryReport {
@@ -141,7 +152,7 @@ export interface SettlementOutcome {
 /** The outcome of resolving a transaction whose outcome was unknown. */
 export type ResolvedOutcome =
   | { outcome: 'approved'; approval: Approval }
-  | { outcome: 'reversed' | 'declined' | 'pending'; code: string };
+  | { outcome: 'reversed' | 'declined' | 'refused' | 'pending'; code: string };
 
 /**
  * Input and output of each named actor: the flow's effects. `createTerminal` wires real
@@ -155,7 +166,7 @@ export interface FlowActorIo {
   /** Resolves every open journal entry and sends queued reversals. Never rejects. */
   recover: { input: undefined; output: RecoveryReport };
   /** Reads the payment applet of the card just tapped. */
-  readCard: { input: { card: PresentedCard }; output: PhoneAccount };
+  readCard: { input: { card: PresentedCard }; output: FlowCard };
   /**
    * Journals the transaction (allocating its trace), encrypts the PIN to the host key at once,
    * sends the sale or balance inquiry.
@@ -163,7 +174,7 @@ export interface FlowActorIo {
   authorize: {
     input: {
       type: 'sale' | 'balance';
-      card: PhoneAccount;
+      card: FlowCard;
       amount?: Money | undefined;
       pin: Secret;
     };
@@ -212,7 +223,7 @@ export interface FlowContext {
   session?: Session | undefined;
   signInFailures: number;
   presented?: PresentedCard | undefined;
-  card?: PhoneAccount | undefined;
+  card?: FlowCard | undefined;
   selected?: MenuItem | undefined;
   amountDigits: string;
   pin: Secret;

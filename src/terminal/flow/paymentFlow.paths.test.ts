@@ -10,7 +10,7 @@ import type { Money } from '../../core/money.js';
 import { hasErrorCode, isPosError, type PosError } from '../../core/PosError.js';
 import { Secret } from '../../core/Secret.js';
 import type { Key } from '../../../drivers/keypad/Keypad.js';
-import type { PhoneAccount, PresentedCard } from '../../../drivers/nfc/CardReader.js';
+import type { PresentedCard } from '../../../drivers/nfc/CardReader.js';
 import {
   exploreFlow,
   FlowCoverage,
@@ -31,6 +31,7 @@ import type {
   Approval,
   Figures,
   FlowActorIo,
+  FlowCard,
   MenuItem,
   Notice,
   OriginalSale,
@@ -53,7 +54,7 @@ interface Ref {
   pendingLeft: number;
   recovery?: RecoveryReport | undefined;
   presented?: PresentedCard | undefined;
-  card?: PhoneAccount | undefined;
+  card?: FlowCard | undefined;
   selected?: MenuItem | undefined;
   amount: string;
   pin: string;
@@ -856,7 +857,7 @@ async function replayChecked(path: ModelPath, coverage: FlowCoverage): Promise<v
       expect(
         record.invoked.map((i) => revealed(i)),
         `${where}\n  actor inputs`,
-      ).toEqual(invocation === undefined ? [] : [invocation]);
+      ).toEqual(invocation === undefined ? [] : [revealed(invocation)]);
       expect(record.beeps, `${where}\n  beeps`).toEqual(expectedBeeps);
       // A new transaction starts from nothing: no card, digits or result of the last one.
       if (ref.value === 'idle') {

@@ -8,7 +8,7 @@ import { isPosError, type PosError } from '../../core/PosError.js';
 import { Secret } from '../../core/Secret.js';
 import { verifySignature, type ConfirmReply } from '../../protocol/index.js';
 import { thrownCode } from '../../testing/thrownCode.js';
-import { makeTestCa } from './__fixtures__/tlsFixtures.js';
+import { makeTestCa } from '../../testing/tlsFixtures.js';
 import { HostClient, type HostClientOptions } from './HostClient.js';
 
 const KEY = new Uint8Array(randomBytes(32));
@@ -22,6 +22,13 @@ const APPROVAL: ConfirmReply = {
   reference: '000000000001',
   approvedAt: '2026-11-23T08:30:00.000Z',
   amount: { value: 100, currency: 'CNY' },
+};
+
+const REFUND = {
+  batch: '000001',
+  trace: '000002',
+  originalReference: '000000000001',
+  amount: { value: 100, currency: 'CNY' as const },
 };
 
 /** One request as a stub server received it. */
@@ -328,6 +335,26 @@ describe('HostClient failure classification', () => {
     expect(error.code).toBe('HOST_TIMEOUT');
     expect(error.details).toEqual({ cause: 'ECONNRESET' });
     expect(reset.seen).toHaveLength(1);
+  });
+
+  it('sent, then the link went down: the retries cannot connect, and it stays HOST_TIMEOUT', async () => {
+    // The first attempt reaches the server, which reads it and drops the connection; then the
+    // server stops listening, so the retries are refused. The request may have been acted on:
+    // reporting the last failure (HOST_UNREACHABLE, "nothing sent") would be a lie.
+    let stub: Stub | undefined = undefined;
+    stub = await httpStub((_seen, response) => {
+      response.socket?.destroy();
+      void stub?.close();
+    });
+    const host = client({ baseUrl: stub.url });
+    const error = await failure(host.createRefund(REFUND));
+    expect(error.code).toBe('HOST_TIMEOUT');
+    expect(error.details).toMatchObject({ cause: 'UNREACHABLE_AFTER_SENDING', attempts: 3 });
+    expect(stub.seen).toHaveLength(1);
+
+    // Never sent at all: still HOST_UNREACHABLE.
+    const nowhere = client({ baseUrl: `http://127.0.0.1:${await closedPort()}` });
+    expect((await failure(nowhere.createRefund(REFUND))).code).toBe('HOST_UNREACHABLE');
   });
 
   it("a proxy's 502 HTML page is HOST_REPLY_INVALID and is not retried", async () => {

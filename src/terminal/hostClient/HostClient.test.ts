@@ -20,7 +20,7 @@ import {
   issueTestServerCertificate,
   makeTestCa,
   startTlsFront,
-} from './__fixtures__/tlsFixtures.js';
+} from '../../testing/tlsFixtures.js';
 import { HostClient, type HostClientOptions } from './HostClient.js';
 
 type TestHost = Awaited<ReturnType<typeof createTestHost>>;

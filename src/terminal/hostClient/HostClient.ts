@@ -4,7 +4,7 @@ import { isIP, type Socket } from 'node:net';
 import axios, { type AxiosInstance } from 'axios';
 import type { Clock, TimerHandle } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
-import { isPosError, PosError } from '../../core/PosError.js';
+import { hasErrorCode, isPosError, PosError } from '../../core/PosError.js';
 import type { Secret } from '../../core/Secret.js';
 import {
   authHeaderFields,
@@ -437,6 +437,9 @@ export class HostClient {
   async #call<T>(call: Call, onReply?: (exchange: Exchange) => void): Promise<T> {
     let retriesLeft = this.#retries;
     let skewRetried = false;
+    // Once an attempt may have reached the host, a later "never sent" does not make the
+    // request unsent: the outcome stays unknown.
+    let mayHaveArrived = false;
     for (let attempt = 1; ; attempt += 1) {
       try {
         const exchange = await this.#exchange(call, attempt);
@@ -453,10 +456,16 @@ export class HostClient {
           );
           continue;
         }
+        if (hasErrorCode(error, 'HOST_TIMEOUT', 'HOST_REPLY_INVALID')) mayHaveArrived = true;
         if (retriesLeft > 0 && isRetryable(error, call.retry)) {
           retriesLeft -= 1;
           await this.#wait(this.#retryDelayMs);
           continue;
+        }
+        if (mayHaveArrived && hasErrorCode(error, 'HOST_UNREACHABLE')) {
+          throw new PosError('HOST_TIMEOUT', 'an earlier attempt may have reached the host', {
+            details: { cause: 'UNREACHABLE_AFTER_SENDING', attempts: attempt },
+          });
         }
         throw error;
       }

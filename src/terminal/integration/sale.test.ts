@@ -181,7 +181,11 @@ describe('sale, balance inquiry and reprint against the real host', () => {
     expect(rig.printer.printed).toEqual([]);
     // The money moved; the entry stays open (approved, slip not printed) until it prints.
     expect(await rig.balance()).toBe(100_000 - 2000);
-    expect(rig.journal.openTransactions()).toMatchObject([{ trace: '000001', state: 'approved' }]);
+    // The sale is done whatever the printer does: nothing is left for recovery to print later
+    // as if new, and the slip waits as the last slip.
+    expect(rig.journal.openTransactions()).toEqual([]);
+    expect(rig.journal.list()).toMatchObject([{ trace: '000001', state: 'completed' }]);
+    expect(rig.journal.lastSlip()).toMatchObject({ kind: 'sales-slip', trace: '000001' });
 
     // OK with no paper yet fails again and stays on the screen.
     rig.type('{OK}');

@@ -124,7 +124,7 @@ describe('Journal.open', () => {
       synchronous: 2,
       foreignKeys: true,
       busyTimeoutMs: 5000,
-      schemaVersion: 1,
+      schemaVersion: 2,
     });
     // Independently of the journal's own report: the file itself is in WAL mode.
     const other = new Database(path.join(dir, 'journal.db'), { readonly: true });
@@ -137,7 +137,7 @@ describe('Journal.open', () => {
 
   it('opens an in-memory journal for unit tests', () => {
     const journal = memoryJournal();
-    expect(journal.storageSettings()).toMatchObject({ journalMode: 'memory', schemaVersion: 1 });
+    expect(journal.storageSettings()).toMatchObject({ journalMode: 'memory', schemaVersion: 2 });
     expect(journal.integrityCheck()).toEqual(['ok']);
   });
 
@@ -207,7 +207,7 @@ describe('Journal.open', () => {
     const entry = first.begin(sale(1250));
     first.close();
     const second = fileJournal();
-    expect(second.storageSettings().schemaVersion).toBe(1);
+    expect(second.storageSettings().schemaVersion).toBe(2);
     expect(second.currentBatch()).toBe('000001');
     expect(second.get(entry.id)).toEqual(entry);
     expect(second.begin(sale(1)).trace).toBe('000002');
@@ -816,6 +816,33 @@ describe('settlement', () => {
         nextBatch: '000002',
       },
     ]);
+  });
+
+  it('keeps a settlement sent but unanswered across a reopen, until its verdict is recorded', () => {
+    const journal = withBatch(fileJournal());
+    expect(journal.pendingSettlement()).toBeUndefined();
+    journal.beginSettlement({ batch: '000001', terminal: figures(2) });
+    journal.close();
+
+    const reopened = fileJournal();
+    expect(reopened.pendingSettlement()).toEqual({ batch: '000001', terminal: figures(2) });
+    expect(thrownCode(() => reopened.beginSettlement({ batch: '1', terminal: figures(2) }))).toBe(
+      'VALIDATION_FAILED',
+    );
+    expect(reopened.pendingSettlement()).toEqual({ batch: '000001', terminal: figures(2) });
+    reopened.recordSettlement({
+      batch: '000001',
+      result: 'balanced',
+      terminal: figures(2),
+      host: figures(2),
+      nextBatch: '000002',
+    });
+    expect(reopened.pendingSettlement()).toBeUndefined();
+
+    reopened.beginSettlement({ batch: '000002', terminal: figures(0) });
+    reopened.dropPendingSettlement();
+    expect(reopened.pendingSettlement()).toBeUndefined();
+    expect(reopened.currentBatch()).toBe('000002');
   });
 
   it('lists settlements newest first, and a repeat replaces the record', () => {

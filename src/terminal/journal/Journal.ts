@@ -12,6 +12,7 @@ import {
   currency as currencySchema,
   listInput,
   parseJournalInput,
+  pendingSettlementInput,
   settlementInput,
   slipInput,
   updateInput,
@@ -23,6 +24,7 @@ import {
   type JournalBatchFigures,
   type JournalOptions,
   type JournalSettlement,
+  type PendingSettlement,
   type JournalTxn,
   type JournalTxnState,
   type JournalWritePoint,
@@ -526,14 +528,53 @@ export class Journal {
         settled.nextBatch,
         isoNow(this.#clock),
       );
-      this.#prepare('UPDATE terminal_state SET current_batch = ? WHERE id = 1').run(
-        settled.nextBatch,
-      );
+      this.#prepare(
+        'UPDATE terminal_state SET current_batch = ?, pending_settlement = NULL WHERE id = 1',
+      ).run(settled.nextBatch);
     });
     this.#logger?.info(
       { batch: settled.batch, result: settled.result, nextBatch: settled.nextBatch },
       'journal: batch settled',
     );
+  }
+
+  /**
+   * Notes a settlement about to be sent: its batch and the figures. Until
+   * {@link recordSettlement} (or {@link dropPendingSettlement}) it is {@link pendingSettlement},
+   * so a lost reply or a crash is finished by sending the same figures again (the host replays
+   * its verdict). Write point `settlement:begin`.
+   *
+   * @throws PosError `VALIDATION_FAILED` for malformed figures (nothing written).
+   */
+  beginSettlement(input: PendingSettlement): void {
+    const pending = parseJournalInput(pendingSettlementInput, input, 'pending settlement');
+    this.#write('settlement:begin', () => {
+      this.#ensureBatch(pending.batch);
+      this.#prepare('UPDATE terminal_state SET pending_settlement = ? WHERE id = 1').run(
+        JSON.stringify(pending),
+      );
+    });
+  }
+
+  /** The settlement sent and not yet answered, if any (see {@link beginSettlement}). */
+  pendingSettlement(): PendingSettlement | undefined {
+    const json = this.#read(() =>
+      this.#prepare<[], string | null>('SELECT pending_settlement FROM terminal_state WHERE id = 1')
+        .pluck()
+        .get(),
+    );
+    if (json === undefined || json === null) return undefined;
+    return parseJournalInput(pendingSettlementInput, JSON.parse(json), 'stored settlement');
+  }
+
+  /**
+   * Forgets the pending settlement without a verdict: the host refused it for good (an
+   * operator settles that batch on the host). Write point `settlement:drop`.
+   */
+  dropPendingSettlement(): void {
+    this.#write('settlement:drop', () => {
+      this.#prepare('UPDATE terminal_state SET pending_settlement = NULL WHERE id = 1').run();
+    });
   }
 
   /**

@@ -133,6 +133,12 @@ export const settlementInput = z
     path: ['nextBatch'],
   });
 
+/** What `beginSettlement` accepts. */
+export const pendingSettlementInput = z.strictObject({
+  batch: batchNumber,
+  terminal: batchFiguresInput,
+});
+
 /** What `list` accepts. */
 export const listInput = z.strictObject({
   batch: batchNumber.optional(),

@@ -141,6 +141,13 @@ export interface JournalOptions {
 }
 
 /** A settlement the terminal recorded, newest first from `Journal.settlements`. */
+/** A settlement sent to the host whose answer the journal has not recorded yet. */
+export interface PendingSettlement {
+  batch: string;
+  /** The figures sent: a second attempt must send exactly these. */
+  terminal: JournalBatchFigures;
+}
+
 export interface JournalSettlement {
   batch: string;
   result: string;

@@ -1,7 +1,12 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { thrownCode } from '../../testing/thrownCode.js';
-import { JOURNAL_SCHEMA_VERSION, migrateJournal, readUserVersion } from './migrations.js';
+import {
+  JOURNAL_MIGRATIONS,
+  JOURNAL_SCHEMA_VERSION,
+  migrateJournal,
+  readUserVersion,
+} from './migrations.js';
 
 let db: Database.Database;
 
@@ -21,7 +26,7 @@ const tables = (): string[] =>
 
 describe('migrateJournal', () => {
   it('creates the schema on an empty file, once', () => {
-    expect(migrateJournal(db)).toEqual([1]);
+    expect(migrateJournal(db)).toEqual([1, 2]);
     expect(readUserVersion(db)).toBe(JOURNAL_SCHEMA_VERSION);
     expect(tables()).toEqual(
       expect.arrayContaining(['batches', 'settlements', 'terminal_state', 'transactions']),
@@ -36,6 +41,21 @@ describe('migrateJournal', () => {
     expect(() => migrateJournal(db)).toThrow(/already exists/);
     expect(readUserVersion(db)).toBe(0);
     expect(tables()).toEqual(['settlements']);
+  });
+
+  it('upgrades a version-1 file in place, keeping its data', () => {
+    db.transaction(() => {
+      db.exec(JOURNAL_MIGRATIONS[0] ?? '');
+      db.pragma('user_version = 1');
+    })();
+    db.prepare(
+      "INSERT INTO batches (batch, last_trace, created_at) VALUES ('000001', 7, '2026-11-23T08:00:00.000Z')",
+    ).run();
+    expect(migrateJournal(db)).toEqual([2]);
+    expect(db.prepare('SELECT last_trace FROM batches').pluck().get()).toBe(7);
+    expect(
+      db.prepare('SELECT pending_settlement FROM terminal_state WHERE id = 1').pluck().get(),
+    ).toBeNull();
   });
 
   it('refuses a file from a newer program', () => {

@@ -70,6 +70,12 @@ export const JOURNAL_MIGRATIONS: readonly string[] = [
     settled_at       TEXT NOT NULL
   ) STRICT;
   `,
+  // Version 2: a settlement sent but not yet answered (its batch and the figures sent), so a
+  // lost reply or a crash is finished by sending the same figures again.
+  `
+  ALTER TABLE terminal_state ADD COLUMN pending_settlement TEXT
+    CHECK (pending_settlement IS NULL OR json_valid(pending_settlement));
+  `,
 ];
 
 /** The schema version this code writes. */

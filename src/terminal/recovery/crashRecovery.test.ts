@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../core/clock.js';
-import { ChildTerminal, type ChildEvent } from '../../testing/ChildTerminal.js';
+import { ChildTerminal } from '../../testing/ChildTerminal.js';
 import { LiveHost } from '../../testing/LiveHost.js';
 import { useTestDatabase } from '../../testing/useTestDatabase.js';
 import type { ChildConfig } from '../../testing/terminalChild.fixture.js';
@@ -11,6 +11,13 @@ import { hashSupervisorPassword } from '../effects/supervisorPassword.js';
 import { Journal } from '../journal/Journal.js';
 
 const AMOUNT = 1250;
+const SUPERVISOR_PASSWORD = '2468';
+
+interface CrashPoint {
+  point: string;
+  phase: 'before' | 'after';
+  occurrence: number;
+}
 const BALANCE = 100_000;
 
 interface Run {
@@ -35,7 +42,7 @@ describe('a terminal killed at every journal write of a sale', () => {
 
   beforeAll(async () => {
     host = await LiveHost.start(database.db);
-    supervisorHash = await hashSupervisorPassword('2468');
+    supervisorHash = await hashSupervisorPassword(SUPERVISOR_PASSWORD);
   });
   afterAll(async () => {
     await host.close();
@@ -101,7 +108,36 @@ describe('a terminal killed at every journal write of a sale', () => {
   }
 
   /** The writes of one uninterrupted sale, from the tap back to idle: the crash points. */
-  let salePoints: { point: string; phase: 'before' | 'after'; occurrence: number }[] = [];
+  let salePoints: CrashPoint[] = [];
+  /** The writes of voiding that sale afterwards. */
+  let voidPoints: CrashPoint[] = [];
+
+  /** From idle: voids the sale with trace 000001 behind the supervisor password. */
+  async function voidFirstSale(child: ChildTerminal): Promise<void> {
+    if (!(await child.waitForState('idle'))) return;
+    child.send({ keys: '{OK}3' });
+    if (!(await child.waitForState('supervisor'))) return;
+    child.send({ keys: `${SUPERVISOR_PASSWORD}{OK}` });
+    if (!(await child.waitForState('voidTrace'))) return;
+    child.send({ keys: '1{OK}' });
+    if (!(await child.waitForState('voidConfirm'))) return;
+    child.send({ keys: '{OK}' });
+    if (!(await child.waitForState('approved.done'))) return;
+    child.send({ keys: '{OK}' });
+    await child.waitForState('idle');
+  }
+
+  /** The journal writes a child made after its first `from` events: crash points. */
+  function writesAfter(child: ChildTerminal, from: number): CrashPoint[] {
+    const counts = new Map<string, number>();
+    return child.events.flatMap((event, index) => {
+      if (event.write === undefined || event.phase === undefined) return [];
+      const key = `${event.write}:${event.phase}`;
+      const occurrence = (counts.get(key) ?? 0) + 1;
+      counts.set(key, occurrence);
+      return index >= from ? [{ point: event.write, phase: event.phase, occurrence }] : [];
+    });
+  }
 
   it('finds the journal writes of a sale (dry run, no crash)', async () => {
     const run = await newRun();
@@ -109,19 +145,12 @@ describe('a terminal killed at every journal write of a sale', () => {
     await child.waitForState('idle');
     const bootEvents = child.events.length;
     await sell(child, run);
+    const saleEvents = child.events.length;
+    await voidFirstSale(child);
     await child.stop();
-    const counts = new Map<string, number>();
-    const writes = child.events.filter(
-      (event): event is Required<Pick<ChildEvent, 'write' | 'phase'>> =>
-        event.write !== undefined && event.phase !== undefined,
-    );
-    const bootWrites = child.events.slice(0, bootEvents).filter((event) => event.write).length;
-    salePoints = writes.flatMap(({ write, phase }, index) => {
-      const key = `${write}:${phase}`;
-      const occurrence = (counts.get(key) ?? 0) + 1;
-      counts.set(key, occurrence);
-      return index >= bootWrites ? [{ point: write, phase, occurrence }] : [];
-    });
+    const afterBoot = writesAfter(child, bootEvents);
+    voidPoints = writesAfter(child, saleEvents);
+    salePoints = afterBoot.slice(0, afterBoot.length - voidPoints.length);
     const points = new Set(salePoints.map((p) => p.point));
     // A sale journals its start, the code sent, the confirm, the approval, the slip and the end.
     for (const point of [
@@ -134,7 +163,17 @@ describe('a terminal killed at every journal write of a sale', () => {
     ]) {
       expect(points).toContain(point);
     }
-    expect(await host.payments(run.terminalId)).toMatchObject([{ status: 'approved' }]);
+    expect(new Set(voidPoints.map((p) => p.point))).toEqual(
+      new Set([
+        'begin:void',
+        'update:voiding',
+        'voided',
+        'update:approved',
+        'slip',
+        'update:completed',
+      ]),
+    );
+    expect(await host.payments(run.terminalId)).toMatchObject([{ status: 'voided' }]);
   });
 
   it('recovers from SIGKILL at each of them without losing or doubling money', async () => {
@@ -192,6 +231,41 @@ describe('a terminal killed at every journal write of a sale', () => {
       } finally {
         journal.close();
       }
+    }
+  }, 600_000);
+  it('recovers from SIGKILL at each journal write of a void: terminal and host agree', async () => {
+    expect(voidPoints.length).toBeGreaterThanOrEqual(12);
+    for (const crashAt of voidPoints) {
+      const label = `void ${crashAt.point}:${crashAt.phase}#${crashAt.occurrence}`;
+      const run = await newRun();
+      const first = new ChildTerminal({ ...run.config, crashAt });
+      await sell(first, run);
+      await voidFirstSale(first);
+      expect((await first.exited).signal, label).toBe('SIGKILL');
+
+      const second = new ChildTerminal(run.config);
+      expect(await second.waitForState(['idle', 'recoveryReport']), label).toBe(true);
+      if (second.state === 'recoveryReport') second.send({ keys: '{OK}' });
+      expect(await second.waitForState('idle'), label).toBe(true);
+      await second.stop();
+
+      const [sale] = await host.payments(run.terminalId);
+      expect(['approved', 'voided'], label).toContain(sale?.status);
+      const voided = sale?.status === 'voided';
+      expect(await host.balance(run.card.msisdn), label).toBe(voided ? BALANCE : BALANCE - AMOUNT);
+      const journal = Journal.open({ path: run.journalPath, clock: systemClock });
+      try {
+        expect(journal.integrityCheck(), label).toEqual(['ok']);
+        expect(journal.openTransactions(), label).toEqual([]);
+        // The terminal counts what the host counts, so the batch settles balanced.
+        expect(journal.batchFigures('000001', 'CNY').counts, label).toEqual(
+          voided ? { sale: 0, void: 1, refund: 0 } : { sale: 1, void: 0, refund: 0 },
+        );
+      } finally {
+        journal.close();
+      }
+      const slips = readFileSync(run.config.slipsPath, 'utf8');
+      expect(slips.includes('"type":"void"'), label).toBe(voided);
     }
   }, 600_000);
 });
