@@ -176,9 +176,11 @@ async function replayRefund(deps: EffectDeps, entry: JournalTxn): Promise<Resolu
     });
     return 'approved';
   } catch (error) {
-    if (mayHaveTakenEffect(error) || !isPosError(error) || error.group === 'unavailable') {
-      throw error;
-    }
+    // Only the host's answer about this refund settles it; a host or terminal failure
+    // (INTERNAL, authentication, unreachable) leaves it open to try again.
+    const answered =
+      isPosError(error) && ['decline', 'state', 'input', 'limit'].includes(error.group);
+    if (mayHaveTakenEffect(error) || !answered) throw error;
     deps.journal.update(entry.id, { state: 'declined', errorCode: journalCode(error) });
     return 'declined';
   }

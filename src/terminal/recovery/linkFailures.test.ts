@@ -99,6 +99,27 @@ describe('the link failing around money', () => {
     expect(r.journal.openTransactions()).toEqual([]);
   });
 
+  it('a host error while replaying an unresolved refund leaves it open, not declined', async () => {
+    const { r, link } = await behindLink();
+    const sale = await r.sale('10000');
+    await r.dismiss();
+    link.rule('POST', /^\/v1\/refunds$/, 'drop', 3);
+    link.rule('POST', /^\/v1\/refunds$/, 'internal', 1);
+    await startRefund(r, sale.reference ?? '', '1000');
+    await r.waitForState('declined');
+    await r.dismiss();
+
+    await retryPendingWork(r);
+    expect(r.screen()).toMatchObject({ items: [{ type: 'refund', outcome: 'pending' }] });
+    expect(r.journal.openTransactions()).toMatchObject([{ type: 'refund', state: 'authorizing' }]);
+    await r.dismiss();
+
+    await retryPendingWork(r);
+    expect(r.screen()).toMatchObject({ items: [{ type: 'refund', outcome: 'printed' }] });
+    expect(await r.refunds()).toHaveLength(1);
+    expect(r.journal.batchFigures('000001', 'CNY').counts.refund).toBe(1);
+  });
+
   it('a confirm acted on whose link then dropped is reversed, not left standing', async () => {
     const { r, link } = await behindLink();
     await r.startSale('1250');
