@@ -9,6 +9,8 @@ import { thrownCode } from '../../testing/thrownCode.js';
 import { Journal } from './Journal.js';
 import {
   FINAL_TXN_STATES,
+  JOURNAL_TXN_STATES,
+  JOURNAL_TXN_TYPES,
   type BeginTxn,
   type JournalTxnState,
   type JournalTxnType,
@@ -21,19 +23,8 @@ import {
  */
 
 const BATCHES = ['000001', '000002', '000003'] as const;
-const TYPES: JournalTxnType[] = ['sale', 'balance', 'void', 'refund'];
-const STATES: JournalTxnState[] = [
-  'authorizing',
-  'otp_sent',
-  'confirming',
-  'approved',
-  'voiding',
-  'reversal_pending',
-  'completed',
-  'declined',
-  'cancelled',
-  'reversed',
-];
+const TYPES: readonly JournalTxnType[] = JOURNAL_TXN_TYPES;
+const STATES: readonly JournalTxnState[] = JOURNAL_TXN_STATES;
 
 type Command =
   | { kind: 'begin'; type: JournalTxnType }

@@ -13,7 +13,13 @@ import {
   reference,
   traceNumber,
 } from '../../protocol/fields.js';
-import type { BeginTxn, JournalBatchFigures, TxnUpdate } from './journalTypes.js';
+import {
+  JOURNAL_TXN_STATES,
+  JOURNAL_TXN_TYPES,
+  type BeginTxn,
+  type JournalBatchFigures,
+  type TxnUpdate,
+} from './journalTypes.js';
 
 /**
  * Schemas of what callers hand the journal. Formats are the protocol's (one spelling of a
@@ -22,21 +28,7 @@ import type { BeginTxn, JournalBatchFigures, TxnUpdate } from './journalTypes.js
  * slipped in beside the known ones.
  */
 
-const TXN_TYPES = ['sale', 'balance', 'void', 'refund'] as const;
-const TXN_STATES = [
-  'authorizing',
-  'otp_sent',
-  'confirming',
-  'approved',
-  'voiding',
-  'reversal_pending',
-  'completed',
-  'declined',
-  'cancelled',
-  'reversed',
-] as const;
-
-export const txnState = z.enum(TXN_STATES);
+export const txnState = z.enum(JOURNAL_TXN_STATES);
 
 /** An error code as the host or the terminal names it: upper-case letters, digits, `_`. */
 const errorCode = z
@@ -65,7 +57,7 @@ function forbidField(ctx: z.RefinementCtx, value: unknown, field: string, type: 
  */
 export const beginInput = z
   .strictObject({
-    type: z.enum(TXN_TYPES),
+    type: z.enum(JOURNAL_TXN_TYPES),
     amount: positiveMoney.optional(),
     cardUid: cardUid.optional(),
     originalPaymentId: opaqueId.optional(),

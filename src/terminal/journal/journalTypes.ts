@@ -4,7 +4,8 @@ import type { Money } from '../../core/money.js';
 import type { PrintDocument } from '../../../drivers/printer/PrintDocument.js';
 
 /** What a journal entry records. `balance` inquiries are journalled too (they use a trace). */
-export type JournalTxnType = 'sale' | 'balance' | 'void' | 'refund';
+export const JOURNAL_TXN_TYPES = ['sale', 'balance', 'void', 'refund'] as const;
+export type JournalTxnType = (typeof JOURNAL_TXN_TYPES)[number];
 
 /**
  * Where a transaction stands, as far as the terminal knows. Written before each host call and
@@ -27,17 +28,19 @@ export type JournalTxnType = 'sale' | 'balance' | 'void' | 'refund';
  * - `cancelled`: abandoned before anything reached the host;
  * - `reversed`: the host acknowledged the reversal; nothing moved (or it was returned).
  */
-export type JournalTxnState =
-  | 'authorizing'
-  | 'otp_sent'
-  | 'confirming'
-  | 'approved'
-  | 'voiding'
-  | 'reversal_pending'
-  | 'completed'
-  | 'declined'
-  | 'cancelled'
-  | 'reversed';
+export const JOURNAL_TXN_STATES = [
+  'authorizing',
+  'otp_sent',
+  'confirming',
+  'approved',
+  'voiding',
+  'reversal_pending',
+  'completed',
+  'declined',
+  'cancelled',
+  'reversed',
+] as const;
+export type JournalTxnState = (typeof JOURNAL_TXN_STATES)[number];
 
 export const OPEN_TXN_STATES: readonly JournalTxnState[] = [
   'authorizing',

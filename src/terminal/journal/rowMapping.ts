@@ -1,11 +1,13 @@
 import { isCurrency } from '../../core/currencies.js';
 import type { Money } from '../../core/money.js';
 import { PosError } from '../../core/PosError.js';
-import type {
-  JournalTxn,
-  JournalTxnState,
-  JournalTxnType,
-  ReversalReason,
+import {
+  JOURNAL_TXN_STATES,
+  JOURNAL_TXN_TYPES,
+  type JournalTxn,
+  type JournalTxnState,
+  type JournalTxnType,
+  type ReversalReason,
 } from './journalTypes.js';
 
 /** A row of the `transactions` table, as better-sqlite3 returns it. */
@@ -33,24 +35,8 @@ export interface TxnRow {
   updated_at: string;
 }
 
-const TXN_TYPES: readonly string[] = [
-  'sale',
-  'balance',
-  'void',
-  'refund',
-] satisfies JournalTxnType[];
-const TXN_STATES: readonly string[] = [
-  'authorizing',
-  'otp_sent',
-  'confirming',
-  'approved',
-  'voiding',
-  'reversal_pending',
-  'completed',
-  'declined',
-  'cancelled',
-  'reversed',
-] satisfies JournalTxnState[];
+const TXN_TYPES: readonly string[] = JOURNAL_TXN_TYPES;
+const TXN_STATES: readonly string[] = JOURNAL_TXN_STATES;
 const REVERSAL_REASONS: readonly string[] = [
   'timeout',
   'cancelled',
