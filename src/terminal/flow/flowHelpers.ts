@@ -13,7 +13,8 @@ export function required<T>(value: T | undefined, what: string): T {
   return value;
 }
 
-interface Args {
+/** What a guard receives. */
+export interface Args {
   context: FlowContext;
   event: FlowEvent;
 }
