@@ -62,6 +62,8 @@ export const ERROR_CODE_GROUPS = {
   TRANSACTION_NOT_FOUND: 'state',
   NOTHING_TO_REPRINT: 'state',
   SUPERVISOR_PASSWORD_WRONG: 'input',
+  /** Too many wrong supervisor passwords in a row: voids and refunds wait until `lockedUntil`. */
+  SUPERVISOR_LOCKED: 'limit',
   /** Something must be settled with the host first (a queued reversal, an open refund…). */
   PENDING_WORK: 'state',
 } as const;

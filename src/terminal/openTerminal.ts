@@ -55,7 +55,7 @@ export function openTerminal(
     retryDelayMs: config.host.retryDelayMs,
     logger: options.logger,
   });
-  const supervisor = createSupervisorCheck(config.supervisorPasswordHash);
+  const supervisor = createSupervisorCheck(config.supervisorPasswordHash, { clock: options.clock });
   const journal = Journal.open({
     path: config.journalPath,
     clock: options.clock,

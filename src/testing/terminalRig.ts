@@ -111,7 +111,7 @@ export class TerminalRig {
       printer,
       clock,
       logger,
-      supervisor: createSupervisorCheck(await supervisorHash),
+      supervisor: createSupervisorCheck(await supervisorHash, { clock }),
       currency: 'CNY',
       language: 'en',
       operator: '01',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../core/ManualClock.js';
 import { Secret } from '../../core/Secret.js';
 import {
   createSupervisorCheck,
@@ -50,5 +51,30 @@ describe('supervisor password', () => {
       expect(message, text).not.toBe('');
       expect(message).not.toContain(text);
     }
+  });
+});
+
+describe('supervisor lockout', () => {
+  it('refuses every attempt for a while after too many wrong passwords in a row', async () => {
+    const clock = new ManualClock();
+    const check = createSupervisorCheck(await hashSupervisorPassword('2468'), {
+      clock,
+      maxFailures: 3,
+      lockMs: 60_000,
+    });
+    expect(await check.verify(new Secret('1111'))).toBe(false);
+    expect(await check.verify(new Secret('2468'))).toBe(true); // a right one resets the count
+    for (let i = 0; i < 3; i += 1) expect(await check.verify(new Secret('1111'))).toBe(false);
+    const locked = check.verify(new Secret('2468'));
+    await expect(locked).rejects.toMatchObject({
+      code: 'SUPERVISOR_LOCKED',
+      details: { lockedUntil: new Date(clock.now() + 60_000).toISOString() },
+    });
+    clock.advance(59_999);
+    await expect(check.verify(new Secret('2468'))).rejects.toMatchObject({
+      code: 'SUPERVISOR_LOCKED',
+    });
+    clock.advance(1);
+    expect(await check.verify(new Secret('2468'))).toBe(true);
   });
 });
