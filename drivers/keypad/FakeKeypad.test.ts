@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeKeypad, parseKeys } from './FakeKeypad.js';
 import type { Key } from './Keypad.js';
+import { describeKeypadContract } from './keypadContract.js';
 
 async function openKeypad(): Promise<{ keypad: FakeKeypad; keys: Key[] }> {
   const keypad = new FakeKeypad();
@@ -98,5 +99,39 @@ describe('FakeKeypad', () => {
     offA();
     keypad.press('2');
     expect(calls).toEqual(['a1', 'b1', 'b2']);
+  });
+});
+
+describeKeypadContract('FakeKeypad', () => {
+  const keypad = new FakeKeypad();
+  return Promise.resolve({
+    keypad,
+    press: (...keys: Key[]) => {
+      keypad.press(...keys);
+      return Promise.resolve();
+    },
+    disconnect: () => {
+      keypad.disconnect();
+      return Promise.resolve();
+    },
+    reconnect: () => {
+      keypad.reconnect();
+      return Promise.resolve();
+    },
+    dispose: () => keypad.close(),
+  });
+});
+
+describe('FakeKeypad opened while disconnected', () => {
+  it('reports false once on open, and nothing on a second open', async () => {
+    const keypad = new FakeKeypad();
+    const status: boolean[] = [];
+    keypad.onStatus((available) => status.push(available));
+    keypad.disconnect();
+    await keypad.open();
+    await keypad.open();
+    expect(status).toEqual([false]);
+    keypad.reconnect();
+    expect(status).toEqual([false, true]);
   });
 });

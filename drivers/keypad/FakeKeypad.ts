@@ -9,8 +9,9 @@ import { isKey, type Key, type Keypad } from './Keypad.js';
  * lost, as a key pressed on a keypad nobody reads. Listeners run synchronously in registration
  * order, one call per key, in the order pressed.
  *
- * Besides the contract, the fake reports its connection through {@link onStatus} (false on
- * disconnect, true on reconnect), the `KEYPAD_UNAVAILABLE` status the contract describes.
+ * It reports its connection through {@link onStatus} (false on disconnect, true on reconnect),
+ * the `KEYPAD_UNAVAILABLE` status of the contract; opened while disconnected, it reports false
+ * at once, as a real keypad whose device is absent does.
  */
 export class FakeKeypad implements Keypad {
   #keyListeners: { readonly listener: (key: Key) => void }[] = [];
@@ -27,7 +28,9 @@ export class FakeKeypad implements Keypad {
   }
 
   open(): Promise<void> {
+    if (this.#open) return Promise.resolve();
     this.#open = true;
+    if (!this.#connected) this.#emitStatus(false);
     return Promise.resolve();
   }
 
