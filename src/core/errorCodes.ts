@@ -56,6 +56,14 @@ export const ERROR_CODE_GROUPS = {
   PRINTER_COVER_OPEN: 'device',
   PRINTER_UNAVAILABLE: 'device',
   KEYPAD_UNAVAILABLE: 'device',
+  /** No modem answers: the serial port is missing or closed; the driver reconnects by itself. */
+  MODEM_UNAVAILABLE: 'device',
+  /** The modem did not finish an AT command in time; `details.command` names it. */
+  MODEM_TIMEOUT: 'device',
+  /** The modem answered ERROR, +CME ERROR or +CMS ERROR; `details.command`, `details.cme`/`cms`. */
+  MODEM_ERROR: 'device',
+  /** The SIM is missing, locked (PIN/PUK) or failed; `details.reason`. */
+  SIM_ERROR: 'device',
   // Terminal journal and flow.
   JOURNAL_CORRUPT: 'internal',
   BATCH_FULL: 'state',
