@@ -1,6 +1,6 @@
 import { systemClock, type Clock, type TimerHandle } from '../../src/core/clock.js';
 import { PosError } from '../../src/core/PosError.js';
-import { Listeners } from './Listeners.js';
+import { Listeners } from '../Listeners.js';
 import {
   AtParser,
   hasControlCharacter,

@@ -3,7 +3,7 @@ import { PosError } from '../../src/core/PosError.js';
 import { commandLabel, errorDetails, type AtResponse } from './AtChannel.js';
 import { hasControlCharacter, parseFinal } from './atParser.js';
 import { signalBars } from './atResponses.js';
-import { Listeners } from './Listeners.js';
+import { Listeners } from '../Listeners.js';
 import {
   isRegistered,
   type Modem,

@@ -1,5 +1,5 @@
 import type { ByteStream } from './AtChannel.js';
-import { Listeners } from './Listeners.js';
+import { Listeners } from '../Listeners.js';
 
 /** One end of a {@link createBytePipe} pair: a {@link ByteStream} that can also be closed. */
 export interface PipeEnd extends ByteStream {

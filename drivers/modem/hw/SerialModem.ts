@@ -10,7 +10,7 @@ import {
   parseRegistration,
   simStateOfError,
 } from '../atResponses.js';
-import { Listeners } from '../Listeners.js';
+import { Listeners } from '../../Listeners.js';
 import {
   isRegistered,
   type Modem,

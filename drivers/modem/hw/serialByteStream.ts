@@ -1,7 +1,7 @@
 import { SerialPort } from 'serialport';
 import { PosError } from '../../../src/core/PosError.js';
 import type { ByteStream } from '../AtChannel.js';
-import { Listeners } from '../Listeners.js';
+import { Listeners } from '../../Listeners.js';
 
 /** A serial port as a {@link ByteStream}, with the means to close it. */
 export interface SerialByteStream extends ByteStream {

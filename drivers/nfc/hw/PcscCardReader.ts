@@ -4,7 +4,7 @@ import { systemClock, type Clock, type TimerHandle } from '../../../src/core/clo
 import type { Logger } from '../../../src/core/logger.js';
 import { PosError } from '../../../src/core/PosError.js';
 import type { CardReader, PhoneAccount, PresentedCard } from '../CardReader.js';
-import { Listeners } from '../Listeners.js';
+import { Listeners } from '../../Listeners.js';
 import {
   GET_UID,
   SW,
