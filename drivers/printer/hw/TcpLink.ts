@@ -42,6 +42,8 @@ export class TcpLink implements PrinterLink {
         connected = true;
         socket.setTimeout(0);
         socket.setNoDelay(true);
+        // A printer switched off without a reset is noticed (and reconnected to) by keepalive.
+        socket.setKeepAlive(true, 5_000);
         this.#socket = socket;
         resolve();
       });
@@ -77,7 +79,10 @@ export class TcpLink implements PrinterLink {
     this.#socket = undefined;
     if (!socket) return Promise.resolve();
     return new Promise((resolve) => {
+      // A printer that stopped reading never lets the pending bytes go: give up after 1 s.
+      const timer = setTimeout(() => socket.destroy(), 1_000);
       socket.once('close', () => {
+        clearTimeout(timer);
         resolve();
       });
       socket.end();
