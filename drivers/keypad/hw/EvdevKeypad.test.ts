@@ -132,8 +132,10 @@ describeKeypadContract('EvdevKeypad over a FIFO', () => {
     press: async (...keys: Key[]) => {
       // A writer that finds the keypad between two opens retries: only a keypad that is
       // closed or a device that is unplugged loses presses.
-      for (let attempt = 0; attempt < 20 && keypad.isConnected && device.plugged; attempt++) {
+      // Always try once, so a keypad that kept reading after close() would be caught.
+      for (let attempt = 0; attempt < 20; attempt++) {
         if (device.press(...keys)) return;
+        if (!keypad.isConnected || !device.plugged) return;
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
     },
