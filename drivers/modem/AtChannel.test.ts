@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/ManualClock.js';
 import { PosError } from '../../src/core/PosError.js';
-import { AtChannel, commandLabel, type AtUrc } from './AtChannel.js';
+import {
+  AtChannel,
+  commandLabel,
+  RESYNC_MAX_MS,
+  RESYNC_QUIET_MS,
+  type AtUrc,
+} from './AtChannel.js';
 import { createBytePipe } from './memoryBytePipe.js';
 
 /** A scripted modem on the far end of a pipe: collects what arrives, answers by hand. */
@@ -94,7 +100,36 @@ describe('AtChannel', () => {
     expect(error.code).toBe('MODEM_TIMEOUT');
     expect(error.details).toEqual({ command: 'AT+COPS=?', timeoutMs: 3000 });
     await settle();
+    // The modem answers the command that timed out, late: that answer must not become the
+    // next command's. The channel drops it and sends the next only after a quiet spell.
+    expect(received).toEqual(['AT+COPS=?\r']);
+    await reply('\r\n+COPS: (2,"CHN-UNICOM")\r\n\r\nOK\r\n');
+    clock.advance(RESYNC_QUIET_MS - 1);
+    await settle();
+    expect(received).toEqual(['AT+COPS=?\r']);
+    clock.advance(1);
+    await settle();
     expect(received).toEqual(['AT+COPS=?\r', 'AT\r']);
+    await reply('\r\nOK\r\n');
+    // Its own answer only: not the late +COPS line.
+    const answer = await next;
+    expect(answer.lines).toEqual([]);
+    expect(answer.final).toMatchObject({ kind: 'ok' });
+  });
+
+  it('stops draining after RESYNC_MAX_MS on a line that never goes quiet', async () => {
+    const { channel, clock, received, reply } = rig({ timeoutMs: 1000 });
+    const slow = channel.send('AT+CSQ');
+    const next = channel.send('AT');
+    await settle();
+    clock.advance(1000);
+    expect((await rejection(slow)).code).toBe('MODEM_TIMEOUT');
+    for (let waited = 0; waited < RESYNC_MAX_MS; waited += 200) {
+      await reply('\r\nnoise\r\n');
+      clock.advance(200);
+      await settle();
+    }
+    expect(received).toEqual(['AT+CSQ\r', 'AT\r']);
     await reply('\r\nOK\r\n');
     await expect(next).resolves.toMatchObject({ final: { kind: 'ok' } });
   });

@@ -53,6 +53,15 @@ export interface AtChannelOptions extends AtParserOptions {
   readonly onNoise?: (text: string) => void;
 }
 
+/**
+ * After a timeout the modem may still answer the command that timed out. Before the next
+ * command the channel discards what arrives until the line has been quiet this long (ms), so
+ * that late answer is not taken for the next command's.
+ */
+export const RESYNC_QUIET_MS = 300;
+/** The longest the channel drains after a timeout, however chatty the line (ms). */
+export const RESYNC_MAX_MS = 5_000;
+
 const CTRL_Z = 0x1a;
 const ESC = 0x1b;
 
@@ -116,6 +125,9 @@ export class AtChannel {
   readonly #unsubscribe: (() => void)[];
   readonly #urcListeners = new Listeners<AtUrc>();
   #running: Running | undefined;
+  #draining = false;
+  #drainTimer: TimerHandle;
+  #drainUntil = 0;
   #closed = false;
 
   constructor(options: AtChannelOptions) {
@@ -172,6 +184,8 @@ export class AtChannel {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    if (this.#drainTimer !== undefined) this.#clock.clearTimeout(this.#drainTimer);
+    this.#drainTimer = undefined;
     for (const unsubscribe of this.#unsubscribe) unsubscribe();
     const running = this.#running;
     this.#running = undefined;
@@ -214,7 +228,7 @@ export class AtChannel {
   }
 
   #next(): void {
-    if (this.#running || this.#closed) return;
+    if (this.#running || this.#closed || this.#draining) return;
     const job = this.#queue.shift();
     if (!job) return;
     const running: Running = {
@@ -252,6 +266,7 @@ export class AtChannel {
     if (running.awaitingPrompt) this.#writeBytes(Uint8Array.of(ESC));
     const { command } = running.job;
     const waited = running.awaitingPrompt ? 'the prompt' : 'a final result';
+    this.#startDrain();
     this.#finish(
       running,
       new PosError('MODEM_TIMEOUT', `no ${waited} for ${commandLabel(command)} in ${ms} ms`, {
@@ -271,7 +286,34 @@ export class AtChannel {
 
   #receive(bytes: Uint8Array): void {
     if (this.#closed) return;
+    if (this.#draining) {
+      // A late answer to the command that timed out: drop it (unsolicited codes still count).
+      for (const event of this.#parser.push(bytes)) {
+        if (event.type === 'urc') this.#handle(event);
+      }
+      this.#armDrain();
+      return;
+    }
     for (const event of this.#parser.push(bytes)) this.#handle(event);
+  }
+
+  #startDrain(): void {
+    this.#draining = true;
+    this.#drainUntil = this.#clock.now() + RESYNC_MAX_MS;
+    this.#armDrain();
+  }
+
+  #armDrain(): void {
+    if (this.#drainTimer !== undefined) this.#clock.clearTimeout(this.#drainTimer);
+    const left = Math.max(0, this.#drainUntil - this.#clock.now());
+    this.#drainTimer = this.#clock.setTimeout(
+      () => {
+        this.#drainTimer = undefined;
+        this.#draining = false;
+        this.#next();
+      },
+      Math.min(RESYNC_QUIET_MS, left),
+    );
   }
 
   #handle(event: AtEvent): void {

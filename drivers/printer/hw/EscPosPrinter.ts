@@ -91,6 +91,7 @@ export class EscPosPrinter implements Printer {
   #delayMs: number;
   #waiters: Waiter[] = [];
   #queue: Promise<void> = Promise.resolve();
+  #statusLock: Promise<void> = Promise.resolve();
   /** Ends the print under way with a code (on close and link loss). */
   #abort: ((code: PrinterFaultCode) => void) | undefined;
 
@@ -236,7 +237,20 @@ export class EscPosPrinter implements Printer {
   }
 
   /** Reads `DLE EOT 1, 2, 4`; `PRINTER_UNAVAILABLE` when an answer does not come. */
-  async #readStatus(): Promise<RealTimeStatus> {
+  /**
+   * One status read at a time: the answers to DLE EOT carry no tag, so two reads interleaved
+   * (status() while a print polls) could take each other's bytes.
+   */
+  #readStatus(): Promise<RealTimeStatus> {
+    const read = this.#statusLock.then(() => this.#readStatusNow());
+    this.#statusLock = read.then(
+      () => undefined,
+      () => undefined,
+    );
+    return read;
+  }
+
+  async #readStatusNow(): Promise<RealTimeStatus> {
     const answers: Partial<Record<StatusRequest, number>> = {};
     for (const n of STATUS_REQUESTS) {
       const answer = this.#nextByte(isStatusByte, this.#statusTimeoutMs);
