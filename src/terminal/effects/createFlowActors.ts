@@ -7,7 +7,7 @@ import type { EffectDeps } from './EffectDeps.js';
 import { authorize } from './authorize.js';
 import { cancelPayment } from './cancelPayment.js';
 import { confirm, resendOtp } from './confirm.js';
-import { printSlip, reprint } from './printing.js';
+import { printSlip, reprint, waitForPaper } from './printing.js';
 import { recover, resolveOutcome } from './recover.js';
 import { previewSettlement, settle } from './settle.js';
 import { signIn } from './signIn.js';
@@ -67,5 +67,6 @@ export function createFlowActors(deps: EffectDeps): Actors {
     previewSettlement: fromPromise(() => previewSettlement(deps)),
     settle: fromPromise(() => settle(deps)),
     reprint: fromPromise(() => reprint(deps)),
+    waitForPaper: fromPromise(() => waitForPaper(deps)),
   };
 }

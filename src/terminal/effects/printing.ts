@@ -79,6 +79,26 @@ export async function reprint(deps: EffectDeps): Promise<undefined> {
   return undefined;
 }
 
+/** How often the printer is asked whether paper is back (ms). */
+export const PAPER_POLL_MS = 1_000;
+
+/**
+ * The `waitForPaper` actor: asks the printer every second until it reports paper and a
+ * closed cover. A printer that cannot tell (a one-way link) never resolves it: the cashier's
+ * OK prints again.
+ */
+export async function waitForPaper(deps: EffectDeps): Promise<undefined> {
+  for (;;) {
+    await new Promise<void>((resolve) => deps.clock.setTimeout(resolve, PAPER_POLL_MS));
+    try {
+      const status = await deps.printer.status();
+      if (status.online && status.paper === 'ok' && status.coverOpen === false) return undefined;
+    } catch {
+      // Not answering: ask again.
+    }
+  }
+}
+
 /** What the flow shows for an approved entry. */
 export function approvalOf(entry: JournalTxn): Approval {
   if (entry.type === 'balance' || entry.amount === undefined) {

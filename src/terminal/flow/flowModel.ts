@@ -455,7 +455,7 @@ export function eventsFor(snapshot: FlowSnapshot): ModelEvent[] {
           ...failures('printSlip', posError('PRINTER_PAPER_OUT'), posError('PRINTER_COVER_OPEN')),
         ];
       case 'approved.printFailed':
-        return keys('OK', 'CANCEL', '1');
+        return [...keys('OK', 'CANCEL', '1'), done('waitForPaper', undefined)];
       case 'approved.done':
       case 'balanceResult':
       case 'declined':
@@ -1008,6 +1008,7 @@ export class FlowHarness {
         previewSettlement: this.#scripted('previewSettlement'),
         settle: this.#scripted('settle'),
         reprint: this.#scripted('reprint'),
+        waitForPaper: this.#scripted('waitForPaper'),
       },
       actions: {
         beep: (_args, params) => {

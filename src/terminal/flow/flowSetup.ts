@@ -40,6 +40,7 @@ export const flowSetup = setup({
     previewSettlement: notWired('previewSettlement'),
     settle: notWired('settle'),
     reprint: notWired('reprint'),
+    waitForPaper: notWired('waitForPaper'),
   },
   actions: {
     /** Sounds the buzzer: `key` for a refused key, `error` for a decline, `success` for an approval. */

@@ -204,6 +204,11 @@ export interface FlowActorIo {
   settle: { input: undefined; output: SettlementOutcome };
   /** Prints the last slip again, marked REPRINT. */
   reprint: { input: undefined; output: undefined };
+  /**
+   * Resolves once the printer reports paper again (and its cover closed), so a slip cut short
+   * by paper-out is printed again by itself. Never resolves for a printer that cannot tell.
+   */
+  waitForPaper: { input: undefined; output: undefined };
 }
 
 /** What the cashier or the devices can do to the flow. */

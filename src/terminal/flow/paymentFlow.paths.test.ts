@@ -498,6 +498,7 @@ function expectStep(r: Ref, record: StepRecord): Expected {
       beeps.push('error');
       return go('approved.printFailed', { printError: codeOfError(error('printSlip')) });
     case 'approved.printFailed':
+      if (isActorDone(event)) return go('approved.printing');
       if (k === 'OK') return go('approved.printing');
       if (k === 'CANCEL' || timer) return go('approved.done');
       return refuse();
@@ -649,6 +650,8 @@ function expectedInvocation(r: Ref): Invocation | undefined {
       return { actor: 'resolveOutcome', input: { journalId: need(r.resolving, 'journal id') } };
     case 'approved.printing':
       return { actor: 'printSlip', input: { journalId: need(r.approval, 'approval').journalId } };
+    case 'approved.printFailed':
+      return none('waitForPaper');
     case 'checkingSupervisor':
       return {
         actor: 'verifySupervisor',

@@ -179,7 +179,7 @@ describe('sale, balance inquiry and reprint against the real host', () => {
       approval: { type: 'sale', amount: { value: 2000, currency: 'CNY' }, trace: '000001' },
     });
     expect(rig.printer.printed).toEqual([]);
-    // The money moved; the entry stays open (approved, slip not printed) until it prints.
+    // The money moved.
     expect(await rig.balance()).toBe(100_000 - 2000);
     // The sale is done whatever the printer does: nothing is left for recovery to print later
     // as if new, and the slip waits as the last slip.
@@ -200,6 +200,26 @@ describe('sale, balance inquiry and reprint against the real host', () => {
     expect(rig.journal.openTransactions()).toEqual([]);
     expect(rig.journal.list()).toMatchObject([{ trace: '000001', state: 'completed' }]);
     expect(await rig.balance()).toBe(100_000 - 2000);
+  });
+
+  it('paper out during the slip: the slip prints by itself once paper is back', async () => {
+    rig = await TerminalRig.start(database.db);
+    await rig.startSale('2000');
+    rig.printer.setPaper('out');
+    rig.type(`${await rig.latestCode()}{OK}`);
+    await rig.waitForState('approved.printFailed');
+    // Still out a second later: nothing printed, still waiting.
+    rig.clock.advance(1_000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(rig.state).toBe('approved.printFailed');
+    expect(rig.printer.printed).toEqual([]);
+    // Paper loaded: at the next check the slip prints, with no key pressed.
+    rig.printer.setPaper('ok');
+    rig.clock.advance(1_000);
+    await rig.waitForState('approved.done');
+    expect(rig.printer.printed).toMatchObject([
+      { kind: 'sales-slip', trace: '000001', reprint: false, amount: { value: 2000 } },
+    ]);
   });
 
   it('a balance inquiry shows the host balance after the PIN; nothing is debited or printed', async () => {

@@ -27,6 +27,8 @@ export const resultStates = {
         },
       },
       printFailed: {
+        // Paper back: the slip prints again by itself; OK prints it again at once.
+        invoke: { id: 'waitForPaper', src: 'waitForPaper', onDone: 'printing' },
         after: { inactivity: 'done' },
         on: {
           KEY: [
