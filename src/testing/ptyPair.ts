@@ -30,6 +30,12 @@ export interface PtyPairOptions {
  * Starts `socat -d -d pty,raw,echo=0,link=A pty,raw,echo=0,link=B` and resolves once both
  * links exist. Needs socat on the PATH (Debian: `apt-get install socat`).
  */
+/** Every socat still running, killed when this process exits (a test worker that dies early). */
+const liveSocats = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of liveSocats) child.kill('SIGKILL');
+});
+
 export async function openPtyPair(options: PtyPairOptions = {}): Promise<PtyPair> {
   const ownDir = options.paths ? undefined : await mkdtemp(path.join(tmpdir(), 'pty-pair-'));
   const [a, b] = options.paths ?? [path.join(ownDir ?? '', 'a'), path.join(ownDir ?? '', 'b')];
@@ -38,6 +44,8 @@ export async function openPtyPair(options: PtyPairOptions = {}): Promise<PtyPair
     ['-d', '-d', `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
+  liveSocats.add(child);
+  child.once('exit', () => liveSocats.delete(child));
   let log = '';
   child.stderr.on('data', (chunk: Buffer) => {
     log = (log + chunk.toString()).slice(-4000);
