@@ -4,24 +4,10 @@ import { ManualClock } from '../../src/core/ManualClock.js';
 import { isPosError } from '../../src/core/PosError.js';
 import { FakePrinter } from './FakePrinter.js';
 import type { PrintDocument, SalesSlip } from './PrintDocument.js';
+import { contractSlip } from './printerContract.js';
 import { renderDocumentText } from './renderDocumentText.js';
 
-const slip: SalesSlip = {
-  kind: 'sales-slip',
-  language: 'en',
-  merchant: { id: '898310048160001', name: 'Lucky Noodle' },
-  terminalId: 'T0000001',
-  operator: '01',
-  type: 'sale',
-  account: '138****8000',
-  batch: '000001',
-  trace: '000123',
-  authCode: 'A1B2C3',
-  reference: '000000123456',
-  time: '2026-11-23T08:30:15.000Z',
-  amount: { value: 1250, currency: 'CNY' },
-  reprint: false,
-};
+const slip: SalesSlip = contractSlip;
 
 const slipNo = (trace: string): SalesSlip => ({ ...slip, trace });
 
