@@ -1,7 +1,7 @@
 import epoll from 'epoll';
 import { closeSync, constants, openSync, readSync } from 'node:fs';
 import { systemClock, type Clock, type TimerHandle } from '../../../src/core/clock.js';
-import { Backoff, type BackoffOptions } from '../backoff.js';
+import { Backoff, type BackoffOptions } from '../../backoff.js';
 import {
   InputEventDecoder,
   inputEventSizeFor,

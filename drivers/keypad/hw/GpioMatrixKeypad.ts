@@ -1,7 +1,7 @@
 import { Gpio, type BinaryValue, type Direction } from 'onoff';
 import { systemClock, type Clock, type TimerHandle } from '../../../src/core/clock.js';
 import { PosError } from '../../../src/core/PosError.js';
-import { Backoff, type BackoffOptions } from '../backoff.js';
+import { Backoff, type BackoffOptions } from '../../backoff.js';
 import type { Key, Keypad } from '../Keypad.js';
 import { KeypadEvents, type KeypadLogger } from '../KeypadEvents.js';
 import {

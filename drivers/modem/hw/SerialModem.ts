@@ -1,3 +1,4 @@
+import { Backoff, type BackoffOptions } from '../../backoff.js';
 import { systemClock, type Clock, type TimerHandle } from '../../../src/core/clock.js';
 import type { Logger } from '../../../src/core/logger.js';
 import { hasErrorCode, isPosError, PosError } from '../../../src/core/PosError.js';
@@ -26,12 +27,6 @@ export interface ClosableByteStream extends ByteStream {
   close(): Promise<void>;
 }
 
-/** Exponential backoff: `initialMs`, doubled after each failure, at most `maxMs`. */
-export interface Backoff {
-  readonly initialMs: number;
-  readonly maxMs: number;
-}
-
 export interface SerialModemOptions {
   /** The modem's AT port, e.g. `/dev/ttyModemAT` (a udev name; docs/modem.md). */
   readonly path: string;
@@ -53,7 +48,7 @@ export interface SerialModemOptions {
    */
   readonly radioReset?: { readonly afterMs: number; readonly maxMs: number };
   /** Waits between attempts to reopen a missing port (default 1 s up to 60 s). */
-  readonly reconnectBackoff?: Backoff;
+  readonly reconnectBackoff?: BackoffOptions;
   /** Health checks in a row without an answer before the port is reopened (default 2). */
   readonly unansweredChecksBeforeReconnect?: number;
   /** Opens the port (default serialport via `openSerialByteStream`); for tests. */
@@ -99,7 +94,7 @@ export class SerialModem implements Modem {
   readonly #healthIntervalMs: number;
   readonly #resetAfterMs: number;
   readonly #resetMaxMs: number;
-  readonly #reconnect: Backoff;
+  readonly #reconnectBackoff: Backoff;
   readonly #unansweredLimit: number;
   readonly #openStream: (path: string, baudRate: number) => Promise<ClosableByteStream>;
   readonly #listeners: Listeners<ModemStatus>;
@@ -108,7 +103,6 @@ export class SerialModem implements Modem {
   #link: Link | undefined;
   #timer: TimerHandle;
   #tick: Promise<PosError | undefined> | undefined;
-  #reconnectFailures = 0;
   #unanswered = 0;
   #creg: Registration | undefined;
   #cereg: Registration | undefined;
@@ -129,7 +123,9 @@ export class SerialModem implements Modem {
     this.#healthIntervalMs = options.healthIntervalMs ?? 30_000;
     this.#resetAfterMs = options.radioReset?.afterMs ?? 120_000;
     this.#resetMaxMs = options.radioReset?.maxMs ?? 1_800_000;
-    this.#reconnect = options.reconnectBackoff ?? { initialMs: 1000, maxMs: 60_000 };
+    this.#reconnectBackoff = new Backoff(
+      options.reconnectBackoff ?? { initialMs: 1000, maxMs: 60_000 },
+    );
     this.#unansweredLimit = options.unansweredChecksBeforeReconnect ?? 2;
     this.#openStream = options.openStream ?? openSerialByteStream;
     this.#listeners = new Listeners((error: unknown) => {
@@ -212,7 +208,7 @@ export class SerialModem implements Modem {
       if (!link.started) await this.#startup(link);
       else await this.#poll(link);
       this.#unanswered = 0;
-      this.#reconnectFailures = 0;
+      this.#reconnectBackoff.reset();
       this.#update({ available: true, error: undefined });
       await this.#recover(link);
       return { next: this.#healthIntervalMs };
@@ -439,10 +435,7 @@ export class SerialModem implements Modem {
   }
 
   #reconnectDelay(): number {
-    const { initialMs, maxMs } = this.#reconnect;
-    const delay = Math.min(initialMs * 2 ** this.#reconnectFailures, maxMs);
-    this.#reconnectFailures += 1;
-    return delay;
+    return this.#reconnectBackoff.next();
   }
 
   #schedule(ms: number): void {

@@ -1,3 +1,4 @@
+import { Backoff } from '../../backoff.js';
 import net from 'node:net';
 import { NFC, type NfcCard, type Reader } from 'nfc-pcsc';
 import { systemClock, type Clock, type TimerHandle } from '../../../src/core/clock.js';
@@ -112,8 +113,7 @@ export class PcscCardReader implements CardReader {
   readonly #log: ReaderLog;
   readonly #clock: Clock;
   readonly #readerName: string | RegExp | undefined;
-  readonly #reconnectInitialMs: number;
-  readonly #reconnectMaxMs: number;
+  readonly #backoff: Backoff;
   readonly #exchangeTimeoutMs: number;
   readonly #removalGraceMs: number;
   readonly #createNfc: () => NfcContext;
@@ -134,7 +134,6 @@ export class PcscCardReader implements CardReader {
   #arrival: object | undefined;
   /** The pending reconnection attempt, boxed: a timer handle may be any value. */
   #retry: { readonly handle: TimerHandle } | undefined;
-  #retryDelayMs: number;
   #connecting = false;
   #exchanges: Promise<unknown> = Promise.resolve();
 
@@ -142,13 +141,14 @@ export class PcscCardReader implements CardReader {
     this.#log = options.logger ?? NO_LOG;
     this.#clock = options.clock ?? systemClock;
     this.#readerName = options.readerName;
-    this.#reconnectInitialMs = options.reconnectInitialMs ?? 250;
-    this.#reconnectMaxMs = options.reconnectMaxMs ?? 5000;
+    this.#backoff = new Backoff({
+      initialMs: options.reconnectInitialMs ?? 250,
+      maxMs: options.reconnectMaxMs ?? 5000,
+    });
     this.#exchangeTimeoutMs = options.exchangeTimeoutMs ?? 3000;
     this.#removalGraceMs = options.removalGraceMs ?? 1500;
     this.#createNfc = options.createNfc ?? (() => new NFC());
     this.#serviceAvailable = options.serviceAvailable ?? (() => pcscdAnswers());
-    this.#retryDelayMs = this.#reconnectInitialMs;
     const onListenerError = (error: unknown): void => {
       this.#log.error({ err: error }, 'an NFC listener threw');
     };
@@ -173,7 +173,7 @@ export class PcscCardReader implements CardReader {
   open(): Promise<void> {
     if (!this.#open) {
       this.#open = true;
-      this.#retryDelayMs = this.#reconnectInitialMs;
+      this.#backoff.reset();
       void this.#connect();
     }
     return Promise.resolve();
@@ -342,8 +342,7 @@ export class PcscCardReader implements CardReader {
 
   #retryLater(): void {
     if (!this.#open || this.#retry) return;
-    const delay = this.#retryDelayMs;
-    this.#retryDelayMs = Math.min(this.#retryDelayMs * 2, this.#reconnectMaxMs);
+    const delay = this.#backoff.next();
     const handle = this.#clock.setTimeout(() => {
       this.#retry = undefined;
       void this.#connect();
@@ -406,7 +405,7 @@ export class PcscCardReader implements CardReader {
       this.#onCardLeft(reader);
     });
     this.#log.info({ reader: reader.name }, 'NFC reader connected');
-    this.#retryDelayMs = this.#reconnectInitialMs;
+    this.#backoff.reset();
     this.#setAvailable(true);
   }
 

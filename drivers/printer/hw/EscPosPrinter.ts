@@ -1,3 +1,4 @@
+import { Backoff } from '../../backoff.js';
 import { systemClock, type Clock, type TimerHandle } from '../../../src/core/clock.js';
 import type { Logger } from '../../../src/core/logger.js';
 import { PosError } from '../../../src/core/PosError.js';
@@ -81,14 +82,12 @@ export class EscPosPrinter implements Printer {
   readonly #statusTimeoutMs: number;
   readonly #printTimeoutMs: number;
   readonly #pollMs: number;
-  readonly #firstDelayMs: number;
-  readonly #maxDelayMs: number;
+  readonly #backoff: Backoff;
   readonly #log: PrinterLog | undefined;
   #wanted = false;
   #connected = false;
   #connecting: Promise<void> | undefined;
   #reconnectTimer: { readonly handle: TimerHandle } | undefined;
-  #delayMs: number;
   #waiters: Waiter[] = [];
   #queue: Promise<void> = Promise.resolve();
   #statusLock: Promise<void> = Promise.resolve();
@@ -101,9 +100,10 @@ export class EscPosPrinter implements Printer {
     this.#statusTimeoutMs = options.statusTimeoutMs ?? 1000;
     this.#printTimeoutMs = options.printTimeoutMs ?? 30_000;
     this.#pollMs = options.pollMs ?? 250;
-    this.#firstDelayMs = options.reconnectDelayMs ?? 500;
-    this.#maxDelayMs = options.maxReconnectDelayMs ?? 30_000;
-    this.#delayMs = this.#firstDelayMs;
+    this.#backoff = new Backoff({
+      initialMs: options.reconnectDelayMs ?? 500,
+      maxMs: options.maxReconnectDelayMs ?? 30_000,
+    });
     this.#log = options.log;
   }
 
@@ -115,7 +115,7 @@ export class EscPosPrinter implements Printer {
   async open(): Promise<void> {
     if (this.#wanted) return this.#connecting;
     this.#wanted = true;
-    this.#delayMs = this.#firstDelayMs;
+    this.#backoff.reset();
     await this.#connect();
   }
 
@@ -166,12 +166,12 @@ export class EscPosPrinter implements Printer {
             return;
           }
           this.#connected = true;
-          this.#delayMs = this.#firstDelayMs;
+          this.#backoff.reset();
           this.#log?.info({ link: this.#link.description }, 'printer connected');
         },
         (error: unknown) => {
           this.#log?.warn(
-            { link: this.#link.description, err: error, retryInMs: this.#delayMs },
+            { link: this.#link.description, err: error },
             'printer link failed to open',
           );
           this.#scheduleReconnect();
@@ -186,8 +186,7 @@ export class EscPosPrinter implements Printer {
 
   #scheduleReconnect(): void {
     if (!this.#wanted || this.#reconnectTimer !== undefined) return;
-    const delay = this.#delayMs;
-    this.#delayMs = Math.min(this.#delayMs * 2, this.#maxDelayMs);
+    const delay = this.#backoff.next();
     const handle = this.#clock.setTimeout(() => {
       this.#reconnectTimer = undefined;
       if (this.#wanted && !this.#connected) void this.#connect();
