@@ -101,6 +101,14 @@ if [[ "$(psql_admin -c "SELECT rolcanlogin AND rolcreatedb FROM pg_roles WHERE r
   log "granting LOGIN CREATEDB to $ROLE"
   psql_admin -c "ALTER ROLE $ROLE LOGIN CREATEDB"
 fi
+# The tests drop their databases `WITH (FORCE)`. PostgreSQL refuses that when some other role's
+# process is attached to the database, and an autovacuum worker that happens to be visiting it
+# counts as one ("must be a member of the role whose process is being terminated"). Membership in
+# pg_signal_backend lets the role end such a worker; it grants nothing over data.
+if [[ "$(psql_admin -c "SELECT pg_has_role('$ROLE', 'pg_signal_backend', 'MEMBER')")" != t ]]; then
+  log "granting pg_signal_backend to $ROLE"
+  psql_admin -c "GRANT pg_signal_backend TO $ROLE"
+fi
 if [[ "$(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = '$DATABASE'")" != 1 ]]; then
   log "creating database $DATABASE owned by $ROLE"
   psql_admin -c "CREATE DATABASE $DATABASE OWNER $ROLE"

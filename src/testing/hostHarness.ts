@@ -63,12 +63,7 @@ export async function openTestDatabase(kind: TestDatabaseKind): Promise<TestData
     const url = new URL(adminUrl);
     url.pathname = `/${name}`;
     db = openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 20 });
-    drop = async () => {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
-    };
+    drop = () => dropDatabase(adminUrl, name);
   }
   await migrateToLatest(db as never);
   return {
@@ -86,6 +81,29 @@ export async function openTestDatabase(kind: TestDatabaseKind): Promise<TestData
       await drop();
     },
   };
+}
+
+/**
+ * Drops a test database `with (force)`. An autovacuum worker visiting the database at that moment
+ * makes PostgreSQL refuse (42501 unless the role may signal it, 55006 while it is leaving), so a
+ * refusal of that kind is tried again a few times before it is reported.
+ */
+async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  const transient = new Set(['42501', '55006']);
+  for (let attempt = 1; ; attempt += 1) {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      await client.query(`drop database if exists ${name} with (force)`);
+      return;
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (attempt >= 5 || typeof code !== 'string' || !transient.has(code)) throw error;
+    } finally {
+      await client.end();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+  }
 }
 
 /** Random values a test chooses: queued PINs and codes first, then secure ones. */
