@@ -1,5 +1,5 @@
 import { formatMoney } from '../../src/core/money.js';
-import { displayWidth, wrapToWidth } from './displayWidth.js';
+import { displayWidth, wrapToWidth } from '../../src/core/displayWidth.js';
 import type {
   BatchFiguresView,
   PrintDocument,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { displayWidth } from './displayWidth.js';
+import { displayWidth } from '../../src/core/displayWidth.js';
 import type { BatchFiguresView, SalesSlip, SettlementReport } from './PrintDocument.js';
 import { renderDocumentText } from './renderDocumentText.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayWidth } from './displayWidth.js';
+import { displayWidth } from '../../src/core/displayWidth.js';
 import { SLIP_LABELS, type SlipLabels } from './slipLabels.js';
 
 const entries = (labels: SlipLabels): [string, string][] => Object.entries<string>({ ...labels });

@@ -1,4 +1,4 @@
-import { displayWidth } from '../displayWidth.js';
+import { displayWidth } from '../../../src/core/displayWidth.js';
 import { decodeCp437 } from './cp437.js';
 
 export type Alignment = 'left' | 'center' | 'right';

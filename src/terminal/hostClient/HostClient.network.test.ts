@@ -9,7 +9,7 @@ import { Secret } from '../../core/Secret.js';
 import { verifySignature, type ConfirmReply } from '../../protocol/index.js';
 import { thrownCode } from '../../testing/thrownCode.js';
 import { makeTestCa } from '../../testing/tlsFixtures.js';
-import { HostClient, type HostClientOptions } from './HostClient.js';
+import { HostClient, type HostClientOptions, type HostLink } from './HostClient.js';
 
 const KEY = new Uint8Array(randomBytes(32));
 const PAYMENT_ID = 'P0001';
@@ -263,6 +263,26 @@ describe('HostClient requests', () => {
     const { reply } = await client({ baseUrl: stub.url }).health();
     expect(reply).toEqual({ status: 'ok', version: '1.0.0' });
     expect(stub.seen[0]?.headers['x-pos-signature']).toBeUndefined();
+  });
+});
+
+describe('HostClient link reports', () => {
+  it('reports each attempt: reachable with its latency on any reply, unreachable on none', async () => {
+    const stub = await httpStub((_seen, response) => {
+      json(response, 409, { error: { code: 'PAYMENT_STATE', message: 'not pending' } });
+    });
+    const links: HostLink[] = [];
+    const up = client({ baseUrl: stub.url, onLink: (link) => links.push(link) });
+    expect((await failure(up.resendOtp(PAYMENT_ID))).code).toBe('PAYMENT_STATE');
+    expect(links).toHaveLength(1);
+    expect(links[0]?.reachable).toBe(true);
+    expect(links[0]?.latencyMs).toBeGreaterThanOrEqual(0);
+
+    links.length = 0;
+    const port = await closedPort();
+    const down = client({ baseUrl: `http://127.0.0.1:${port}`, onLink: (link) => links.push(link) });
+    expect((await failure(down.health())).code).toBe('HOST_UNREACHABLE');
+    expect(links).toEqual([{ reachable: false }, { reachable: false }, { reachable: false }]);
   });
 });
 

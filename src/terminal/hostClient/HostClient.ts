@@ -103,6 +103,19 @@ export interface HostClientOptions {
    * PINs and headers are never logged.
    */
   logger?: Logger;
+  /**
+   * Told after every attempt whether the host answered: `reachable: true` with the round trip
+   * when a reply came back (a refusal too), `false` when the host could not be reached or did
+   * not answer in time. For the status bar; it must not throw.
+   */
+  onLink?: ((link: HostLink) => void) | undefined;
+}
+
+/** What one attempt showed of the link to the host. */
+export interface HostLink {
+  reachable: boolean;
+  /** Round trip of the attempt that got a reply, in ms of the client's clock. */
+  latencyMs?: number | undefined;
 }
 
 /** One operation to send: where, what, and how it may be retried. */
@@ -229,6 +242,7 @@ export class HostClient {
   readonly #retries: number;
   readonly #retryDelayMs: number;
   readonly #logger: Logger | undefined;
+  readonly #onLink: ((link: HostLink) => void) | undefined;
   readonly #agent: http.Agent;
   readonly #axios: AxiosInstance;
   #offsetMs = 0;
@@ -264,6 +278,7 @@ export class HostClient {
     this.#retries = retries;
     this.#retryDelayMs = retryDelayMs;
     this.#logger = options.logger;
+    this.#onLink = options.onLink;
     this.#agent = this.#secure
       ? new https.Agent({
           keepAlive: true,
@@ -443,6 +458,7 @@ export class HostClient {
     for (let attempt = 1; ; attempt += 1) {
       try {
         const exchange = await this.#exchange(call, attempt);
+        this.#onLink?.({ reachable: true, latencyMs: exchange.latencyMs });
         onReply?.(exchange);
         return this.#read(call, exchange) as T;
       } catch (error) {
@@ -455,6 +471,9 @@ export class HostClient {
             'host clock differs: offset corrected, sending again',
           );
           continue;
+        }
+        if (hasErrorCode(error, 'HOST_UNREACHABLE', 'HOST_TIMEOUT')) {
+          this.#onLink?.({ reachable: false });
         }
         if (hasErrorCode(error, 'HOST_TIMEOUT', 'HOST_REPLY_INVALID')) mayHaveArrived = true;
         if (retriesLeft > 0 && isRetryable(error, call.retry)) {

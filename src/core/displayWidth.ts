@@ -30,7 +30,7 @@ const ZERO_WIDTH = /^[\p{Mn}\p{Me}\p{Cf}\p{Cc}]$/u;
 const WIDE_EMOJI = /^\p{Emoji_Presentation}$/u;
 
 /**
- * Columns one character (one code point) takes on the slip printer and in a terminal:
+ * Columns one character (one code point) takes on the slip printer and on the display:
  * 0 for combining marks, format and control characters; 2 for East Asian Wide and Fullwidth
  * characters (汉字, kana, Hangul, `，`, `Ａ`) and picture emoji; 1 for everything else.
  */
@@ -46,7 +46,7 @@ export function charWidth(char: string): 0 | 1 | 2 {
 }
 
 /**
- * The number of columns `text` takes on the slip printer: Chinese characters are printed double
+ * The number of columns `text` takes on the slip printer or the display: Chinese characters are double
  * width (the printer's GB18030 font), so `displayWidth('金额 12.50')` is 10.
  *
  * Limits: East Asian *Ambiguous* characters (`×`, `—`, `“`) count as 1, as in a Western
