@@ -22,7 +22,8 @@ export interface ScreenView {
 export type ViewTone = 'info' | 'input' | 'wait' | 'success' | 'error';
 
 /** The 8 basic colours every console can show. */
-export type BasicColor = 'black' | 'red' | 'green' | 'yellow' | 'blue' | 'magenta' | 'cyan' | 'white';
+export type BasicColor =
+  'black' | 'red' | 'green' | 'yellow' | 'blue' | 'magenta' | 'cyan' | 'white';
 
 export interface ViewLine {
   text: string;

@@ -61,11 +61,14 @@ describe('StatusMonitor', () => {
     const seen: TerminalStatus[] = [];
     monitor.onChange((status) => seen.push(status));
     expect(monitor.current().signal).toEqual({ bars: 4, registered: true });
+    modem.status = () => modemStatus({ signalBars: 5 }); // changed before start, unannounced
     monitor.start();
+    expect(monitor.current().signal).toEqual({ bars: 5, registered: true });
     modem.set(modemStatus({ signalBars: 1, registration: 'searching' }));
     modem.set(modemStatus({ signalBars: 1, registration: 'searching' }));
     modem.set(modemStatus({ available: false, signalBars: 3 }));
     expect(seen.map((status) => status.signal)).toEqual([
+      { bars: 5, registered: true },
       { bars: 1, registered: false },
       { bars: 0, registered: false },
     ]);

@@ -64,6 +64,8 @@ export class StatusMonitor {
   start(): void {
     if (this.#running) return;
     this.#running = true;
+    // The modem may have changed since construction (opened meanwhile): start from now.
+    if (this.#sources.modem) this.#set({ signal: signalOf(this.#sources.modem.status()) });
     this.#unsubscribe = this.#sources.modem?.onStatus((status) => {
       this.#set({ signal: signalOf(status) });
     });

@@ -16,11 +16,23 @@ describe('keymap', () => {
       })),
     );
     expect(pcKeyAction('t')).toEqual({ kind: 'tap' });
+    expect(pcKeyAction('p')).toEqual({ kind: 'pull' });
     expect(pcKeyAction('C-c')).toEqual({ kind: 'quit' });
   });
 
   it('ignores every other key', () => {
-    for (const name of ['enter', 'a', 'x', 'f5', 'up', 'tab', 'space', '10', 'C-d', 'constructor']) {
+    for (const name of [
+      'enter',
+      'a',
+      'x',
+      'f5',
+      'up',
+      'tab',
+      'space',
+      '10',
+      'C-d',
+      'constructor',
+    ]) {
       expect(pcKeyAction(name)).toBeUndefined();
     }
   });

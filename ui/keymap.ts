@@ -7,7 +7,8 @@ export function flowEventOf(key: Key): FlowEvent {
 }
 
 /** What a key of the PC keyboard does in the simulator. */
-export type PcKeyAction = { kind: 'key'; key: Key } | { kind: 'tap' } | { kind: 'quit' };
+export type PcKeyAction =
+  { kind: 'key'; key: Key } | { kind: 'tap' } | { kind: 'pull' } | { kind: 'quit' };
 
 const NAMED: Readonly<Record<string, PcKeyAction>> = {
   // A terminal sends Enter as CR, which blessed reports twice (as `enter`, then as `return`):
@@ -23,13 +24,15 @@ const NAMED: Readonly<Record<string, PcKeyAction>> = {
   f4: { kind: 'key', key: 'F4' },
   t: { kind: 'tap' },
   'S-t': { kind: 'tap' },
+  p: { kind: 'pull' },
+  'S-p': { kind: 'pull' },
   'C-c': { kind: 'quit' },
 };
 
 /**
  * The PC keyboard standing in for the terminal's keypad in the simulator: digits, Enter = OK,
- * Backspace, Delete = clear, Esc = cancel, F1–F4, `t` puts the phone on the reader or takes it
- * off, Ctrl-C quits. `name` is the key's full name as blessed reports it (`return`, `f1`,
+ * Backspace, Delete = clear, Esc = cancel, F1–F4, `t` taps the phone on the reader (again, if it
+ * lies there), `p` pulls it off, Ctrl-C quits. `name` is the key's full name as blessed reports it (`return`, `f1`,
  * `C-c`, `5`). Any other key does nothing.
  */
 export function pcKeyAction(name: string): PcKeyAction | undefined {

@@ -20,7 +20,8 @@ import path from 'node:path';
 /** Zones, first match wins. Patterns match POSIX paths relative to the repository root. */
 /** @type {Zone[]} */
 export const zones = [
-  // Real hardware implementations: only main.ts files, scripts/ and their own tests use them.
+  // Real hardware implementations: only the board entry (src/terminal/main.ts and board/),
+  // scripts/ and their own tests use them.
   {
     name: 'drivers-hw',
     pattern: /^drivers\/[^/]+\/hw\//,
@@ -29,9 +30,10 @@ export const zones = [
   { name: 'drivers', pattern: /^drivers\//, allow: ['core', 'drivers'] },
   { name: 'core', pattern: /^src\/core\//, allow: ['core'] },
   { name: 'protocol', pattern: /^src\/protocol\//, allow: ['core', 'protocol'] },
+  // The board entry: main.ts and its helpers in board/ pick the real drivers and the UI.
   {
     name: 'terminal-main',
-    pattern: /^src\/terminal\/main\.ts$/,
+    pattern: /^src\/terminal\/(main\.ts$|board\/)/,
     allow: ['core', 'protocol', 'terminal', 'flow', 'drivers', 'drivers-hw', 'ui'],
   },
   {

@@ -61,6 +61,14 @@ describe('import boundaries (eslint.config.js)', () => {
     ['src/host/bad.ts', `import { SerialPort } from 'serialport';${use('SerialPort')}`],
     ['ui/bad.ts', `import { Gpio } from 'onoff';${use('Gpio')}`],
     ['src/core/bad.ts', `import { x } from '../../../elsewhere/x.js';${use('x')}`],
+    [
+      'src/terminal/boardHelpers.ts',
+      `import { PcscCardReader } from '../../drivers/nfc/hw/PcscCardReader.js';${use('PcscCardReader')}`,
+    ],
+    [
+      'src/terminal/effects/board/bad.ts',
+      `import { SerialPort } from 'serialport';${use('SerialPort')}`,
+    ],
   ])('refuses %s: %s', async (file, code) => {
     expect(await boundaryErrors(file, code)).toHaveLength(1);
   });
@@ -83,6 +91,10 @@ describe('import boundaries (eslint.config.js)', () => {
     [
       'src/terminal/main.ts',
       `import { PcscCardReader } from '../../drivers/nfc/hw/PcscCardReader.js';\nimport { screens } from '../../ui/screens.js';${use('[PcscCardReader, screens]')}`,
+    ],
+    [
+      'src/terminal/board/openDevices.ts',
+      `import { PcscCardReader } from '../../../drivers/nfc/hw/PcscCardReader.js';\nimport { SerialPort } from 'serialport';\nimport { runBoardDisplay } from '../../../ui/runBoardDisplay.js';${use('[PcscCardReader, SerialPort, runBoardDisplay]')}`,
     ],
     [
       'src/terminal/flow/ok.ts',

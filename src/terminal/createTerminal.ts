@@ -56,6 +56,12 @@ export interface Terminal {
   screen(): Screen;
   /** Called with every new screen (after each state change). Returns an unsubscribe. */
   onScreen(listener: (screen: Screen, snapshot: FlowSnapshot) => void): () => void;
+  /**
+   * Asks the host whether it answers (`GET /v1/health`, unsigned, retried like any idempotent
+   * request) and resolves with the round trip in ms: the status bar's ping and the technician
+   * console's link test. Rejects as the host client does (`HOST_UNREACHABLE`, `HOST_TIMEOUT`…).
+   */
+  hostHealth(): Promise<{ latencyMs: number }>;
 }
 
 /** A dotted name of a snapshot's state (`code.entering`), for logs. */
@@ -125,6 +131,10 @@ export function createTerminal(deps: TerminalDeps): Terminal {
     onScreen(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    async hostHealth() {
+      const { latencyMs } = await deps.host.health();
+      return { latencyMs };
     },
     async start() {
       if (started) return;

@@ -1,15 +1,13 @@
-import { readFileSync } from 'node:fs';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
-import { PosError } from '../core/PosError.js';
-import { parseTerminalKey } from '../protocol/signing.js';
 import type { Keypad } from '../../drivers/keypad/Keypad.js';
 import type { CardReader } from '../../drivers/nfc/CardReader.js';
 import type { Printer } from '../../drivers/printer/Printer.js';
 import { createTerminal, type BeepTone, type Terminal } from './createTerminal.js';
 import { createSupervisorCheck } from './effects/supervisorPassword.js';
-import { HostClient } from './hostClient/HostClient.js';
+import { HostClient, type HostLink } from './hostClient/HostClient.js';
 import { Journal, type JournalOptions } from './journal/Journal.js';
+import { readTerminalSecrets } from './readTerminalSecrets.js';
 import type { TerminalConfig } from './terminalConfig.js';
 
 /** The devices a terminal runs on: real drivers on the board, fakes in tests and the simulator. */
@@ -20,17 +18,6 @@ export interface TerminalDevices {
   beep?: ((tone: BeepTone) => void) | undefined;
 }
 
-function readSecretFile(path: string, what: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new PosError('CONFIG_INVALID', `cannot read the ${what} file ${path}: ${code}`, {
-      cause: error,
-    });
-  }
-}
-
 /**
  * Builds a terminal from its configuration: reads the terminal key and the host's CA, opens
  * the journal, and wires them with the given devices through {@link createTerminal}. Fails with
@@ -39,11 +26,15 @@ function readSecretFile(path: string, what: string): string {
 export function openTerminal(
   config: TerminalConfig,
   devices: TerminalDevices,
-  options: { clock: Clock; logger: Logger; onJournalWrite?: JournalOptions['onWrite'] },
+  options: {
+    clock: Clock;
+    logger: Logger;
+    onJournalWrite?: JournalOptions['onWrite'];
+    /** Told what every exchange with the host showed of the link (the status bar). */
+    onHostLink?: ((link: HostLink) => void) | undefined;
+  },
 ): Terminal {
-  const key = parseTerminalKey(readSecretFile(config.terminalKeyFile, 'terminal key'));
-  const ca =
-    config.host.caFile === undefined ? undefined : readSecretFile(config.host.caFile, 'host CA');
+  const { key, ca } = readTerminalSecrets(config);
   const host = new HostClient({
     baseUrl: config.host.url,
     terminalId: config.terminalId,
@@ -54,6 +45,7 @@ export function openTerminal(
     retries: config.host.retries,
     retryDelayMs: config.host.retryDelayMs,
     logger: options.logger,
+    onLink: options.onHostLink,
   });
   const supervisor = createSupervisorCheck(config.supervisorPasswordHash, { clock: options.clock });
   const journal = Journal.open({

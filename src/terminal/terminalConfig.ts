@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { loadConfig, type EnvBinding } from '../core/config.js';
 import { CURRENCY_CODES } from '../core/currencies.js';
+import { LOG_LEVELS } from '../core/logger.js';
 import { MAX_MINOR_UNITS } from '../core/money.js';
 import { terminalId } from '../protocol/fields.js';
+import { deviceConfigSchema } from './deviceConfig.js';
 import { parseSupervisorHash } from './effects/supervisorPassword.js';
 import { DEFAULT_FLOW_SETTINGS } from './flow/flowTypes.js';
 
@@ -25,6 +27,10 @@ const flowSettings = z.strictObject({
  * with environment overrides. Durations in ms, amounts in minor units. Secrets are not in it:
  * the terminal key is read from `terminalKeyFile` (mode 0600), and the supervisor password is
  * held only as its scrypt hash (`npm run -s terminal:hash-password` makes one).
+ *
+ * `devices` says which drivers `pos-terminal` runs on (see {@link deviceConfigSchema}); a file
+ * without it gets a typical board's real devices. Tests and the simulator pass their own
+ * devices to `openTerminal` and leave it out.
  */
 export const terminalConfigSchema = z.strictObject({
   terminalId,
@@ -56,6 +62,9 @@ export const terminalConfigSchema = z.strictObject({
     }
   }),
   flow: flowSettings.prefault({}),
+  devices: deviceConfigSchema.prefault({}),
+  /** Lowest level logged (JSON lines on stderr, the journal under systemd). Default `info`. */
+  logLevel: z.enum(LOG_LEVELS).default('info'),
 });
 
 export type TerminalConfig = z.output<typeof terminalConfigSchema>;
@@ -68,6 +77,8 @@ const ENV: Record<string, EnvBinding> = {
   POS_TERMINAL_JOURNAL: { path: 'journalPath', type: 'string' },
   POS_TERMINAL_LANGUAGE: { path: 'language', type: 'string' },
   POS_TERMINAL_OPERATOR: { path: 'operator', type: 'string' },
+  POS_TERMINAL_SIMULATOR: { path: 'devices.simulator', type: 'boolean' },
+  POS_TERMINAL_LOG_LEVEL: { path: 'logLevel', type: 'string' },
 };
 
 /** Environment variables that override the file, and the field each sets. */

@@ -280,7 +280,10 @@ describe('HostClient link reports', () => {
 
     links.length = 0;
     const port = await closedPort();
-    const down = client({ baseUrl: `http://127.0.0.1:${port}`, onLink: (link) => links.push(link) });
+    const down = client({
+      baseUrl: `http://127.0.0.1:${port}`,
+      onLink: (link) => links.push(link),
+    });
     expect((await failure(down.health())).code).toBe('HOST_UNREACHABLE');
     expect(links).toEqual([{ reachable: false }, { reachable: false }, { reachable: false }]);
   });

@@ -1,0 +1,158 @@
+import { parseArgs } from 'node:util';
+import type { DestinationStream } from 'pino';
+import { createLogger, type Logger, type LogLevel } from '../../core/logger.js';
+import { readTerminalSecrets } from '../readTerminalSecrets.js';
+import {
+  loadTerminalConfig,
+  TERMINAL_ENV_BINDINGS,
+  type TerminalConfig,
+} from '../terminalConfig.js';
+import { configProblems } from './configProblems.js';
+import { createStderrLogger } from './createStderrLogger.js';
+import type { Board } from './startBoard.js';
+
+/** Where the command writes and what it reads: the process's, or a test's. */
+export interface PosTerminalIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Aborted on SIGTERM or SIGINT: the terminal stops and the command returns 0. */
+  stop: AbortSignal;
+  /** Where log lines go; default stderr (see createStderrLogger). */
+  logDestination?: DestinationStream | undefined;
+}
+
+/**
+ * Exit statuses. 78 is sysexits' EX_CONFIG: a unit can stop restarting on it
+ * (`RestartPreventExitStatus=78`), since a bad config does not mend itself.
+ */
+export const EXIT = Object.freeze({ ok: 0, failed: 1, usage: 2, config: 78 });
+
+export const DEFAULT_CONFIG_FILE = '/etc/pos-terminal/config.json';
+
+function usage(): string {
+  return [
+    'usage: pos-terminal [--config FILE] [--check] [--help]',
+    '',
+    'Runs the payment terminal on the board: the devices named in the config, the display on',
+    'this console (stdout), until SIGTERM or SIGINT.',
+    '',
+    `  --config FILE  the terminal config (default ${DEFAULT_CONFIG_FILE})`,
+    '  --check        validate the config and read its key and CA files, open no device;',
+    '                 prints "config OK" (exit 0) or the problems (exit 1)',
+    '  --help         this text',
+    '',
+    'Environment overrides of the config:',
+    `  ${Object.keys(TERMINAL_ENV_BINDINGS).join(' ')}`,
+    'POS_TERMINAL_CJK_CONSOLE=1|0 says whether the console draws Chinese.',
+    '',
+    'Logs are JSON lines on stderr (the journal under systemd). When running it by hand on a',
+    'terminal, send them elsewhere, or they overwrite the display: pos-terminal 2>>terminal.log',
+    '',
+    'Exit status: 0 stopped or config OK, 1 failure, 2 bad command line, 78 bad config.',
+    '',
+  ].join('\n');
+}
+
+type Command =
+  | { kind: 'help' }
+  | { kind: 'check' | 'run'; configFile: string }
+  | { kind: 'usage'; message: string };
+
+function parseCommand(argv: readonly string[]): Command {
+  try {
+    const { values } = parseArgs({
+      args: [...argv],
+      options: {
+        config: { type: 'string', short: 'c' },
+        check: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+    if (values.help === true) return { kind: 'help' };
+    return {
+      kind: values.check === true ? 'check' : 'run',
+      configFile: values.config ?? DEFAULT_CONFIG_FILE,
+    };
+  } catch (error) {
+    return { kind: 'usage', message: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** Prints the problems of a config error; false when `error` is not one. */
+function reportConfigError(io: PosTerminalIo, configFile: string, error: unknown): boolean {
+  const problems = configProblems(error);
+  if (!problems) return false;
+  io.stderr(`pos-terminal: the terminal config ${configFile} is not usable:\n`);
+  for (const problem of problems) io.stderr(`  ${problem}\n`);
+  return true;
+}
+
+function check(io: PosTerminalIo, configFile: string): number {
+  try {
+    readTerminalSecrets(loadTerminalConfig({ file: configFile, env: io.env }));
+  } catch (error) {
+    if (!reportConfigError(io, configFile, error)) throw error;
+    return EXIT.failed;
+  }
+  io.stdout('config OK\n');
+  return EXIT.ok;
+}
+
+function loggerFor(io: PosTerminalIo, level: LogLevel): Logger {
+  return io.logDestination
+    ? createLogger({ name: 'terminal', level, destination: io.logDestination })
+    : createStderrLogger(level);
+}
+
+async function run(io: PosTerminalIo, configFile: string): Promise<number> {
+  let config: TerminalConfig;
+  try {
+    config = loadTerminalConfig({ file: configFile, env: io.env });
+  } catch (error) {
+    if (!reportConfigError(io, configFile, error)) throw error;
+    return EXIT.config;
+  }
+  const logger = loggerFor(io, config.logLevel);
+  let board: Board;
+  try {
+    // Loaded here, not at the top: it pulls in the drivers' native bindings (PC/SC, epoll,
+    // serialport), which --check and --help do not need.
+    const { startBoard } = await import('./startBoard.js');
+    board = await startBoard({ config, logger });
+  } catch (error) {
+    if (reportConfigError(io, configFile, error)) {
+      logger.fatal({ err: error }, 'the terminal config is not usable');
+      return EXIT.config;
+    }
+    logger.fatal({ err: error }, 'the terminal could not start');
+    return EXIT.failed;
+  }
+  if (!io.stop.aborted) {
+    await new Promise((resolve) => io.stop.addEventListener('abort', resolve, { once: true }));
+  }
+  await board.stop();
+  return EXIT.ok;
+}
+
+/**
+ * `pos-terminal`: starts the terminal on the board from its config file (see usage), or with
+ * `--check` only validates that config. Returns the exit status.
+ */
+export async function runPosTerminal(argv: readonly string[], io: PosTerminalIo): Promise<number> {
+  const command = parseCommand(argv);
+  switch (command.kind) {
+    case 'help':
+      io.stdout(usage());
+      return EXIT.ok;
+    case 'usage':
+      io.stderr(`pos-terminal: ${command.message}\n${usage()}`);
+      return EXIT.usage;
+    case 'check':
+      return check(io, command.configFile);
+    case 'run':
+      return run(io, command.configFile);
+  }
+}

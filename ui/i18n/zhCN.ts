@@ -1,0 +1,268 @@
+import type { Messages } from './Messages.js';
+
+// Spaces go between Chinese and digits or Latin letters ("还可输入 2 次", "主机 OK" excepted where
+// the status bar has no room), the usual style of Chinese terminal screens.
+
+/** The display's texts in Simplified Chinese, the default language. */
+export const zhCN: Messages = {
+  keys: { OK: 'OK', CANCEL: 'CANCEL', CLEAR: 'CLEAR', BACKSPACE: 'BKSP', F1: 'F1' },
+  hints: {
+    confirm: '确认',
+    cancel: '取消',
+    back: '返回',
+    edit: '修改',
+    menu: '菜单',
+    choose: '选择',
+    resend: '重发验证码',
+    retryNow: '立即重试',
+    done: '完成',
+    close: '关闭',
+    continue: '继续',
+    printAgain: '重新打印',
+    printLater: '稍后重打',
+    find: '查找',
+    voidIt: '撤销',
+    settle: '结算',
+  },
+  transactions: {
+    sale: '消费',
+    balance: '余额查询',
+    void: '撤销',
+    refund: '退货',
+    settle: '结算',
+    reprint: '重打印',
+  },
+  currencies: { CNY: '人民币', HKD: '港币', MOP: '澳门币', USD: '美元', EUR: '欧元' },
+  labels: {
+    amount: '金额',
+    trace: '凭证号',
+    authCode: '授权码',
+    reference: '参考号',
+    batch: '批次号',
+  },
+  wait: {
+    title: '请稍候',
+    doing: {
+      signIn: '正在签到...',
+      recovery: '正在核对未完成的交易...',
+      card: '正在读取手机...',
+      authorize: '正在发送交易...',
+      confirm: '正在核对验证码...',
+      resend: '正在重发验证码...',
+      cancel: '正在取消交易...',
+      resolve: '正在查询交易结果...',
+      print: '正在打印小票...',
+      supervisor: '正在核对主管密码...',
+      lookup: '正在查找原交易...',
+      void: '正在撤销...',
+      refund: '正在退货...',
+      settlementTotals: '正在统计本批次...',
+      settle: '正在结算...',
+      reprint: '正在重打印...',
+    },
+    keepPhone: '请勿移开手机',
+    doNotRepeat: '请勿重复交易',
+  },
+  idle: {
+    title: 'ComboPay',
+    tapPhone: '请轻触手机',
+    forMenu: '按 OK 打开菜单',
+    batch: (batch) => `批次号 ${batch}`,
+    pending: (count) => `${count} 笔交易待主机确认`,
+  },
+  menu: { title: '菜单', phoneRead: '已读取手机，请选择交易' },
+  tapCard: { title: '读取手机', tapPhone: '请轻触手机', holdPhone: '将手机贴近感应区' },
+  amount: { prompt: { sale: '请输入消费金额', refund: '请输入退货金额' } },
+  pin: { prompt: '请输入支付密码' },
+  code: {
+    title: '短信验证码',
+    sentTo: (number) => `验证码已发送至 ${number}`,
+    prompt: '请输入短信验证码',
+    timeLeft: (mmss) => `剩余时间 ${mmss}`,
+    attemptsLeft: (count) => `还可输入 ${count} 次`,
+  },
+  approved: {
+    titles: { sale: '消费成功', void: '撤销成功', refund: '退货成功' },
+    printing: '正在打印小票...',
+    printsByItself: '处理好后小票会自动补打',
+  },
+  balance: { title: '余额查询', label: '可用余额' },
+  declined: { title: '交易失败', unknownTitle: '结果未知', noReason: '交易未成功' },
+  locked: {
+    title: '账户已锁定',
+    why: '密码或验证码错误次数过多',
+    until: '解锁时间',
+    later: '请稍后再试',
+  },
+  cancelled: { title: '已取消', noReason: '交易已取消' },
+  notice: { title: '提示', noReason: '操作未完成' },
+  signInRetry: {
+    title: '签到失败',
+    failures: (count) => `已失败 ${count} 次，稍后自动重试`,
+    noReason: '未能签到',
+  },
+  recovery: {
+    title: '未完成交易的处理结果',
+    outcomes: {
+      printed: '已补打小票',
+      reversed: '已撤销',
+      declined: '被拒绝',
+      refused: '撤销被拒，请核实',
+      pending: '待主机确认',
+    },
+    pendingLeft: (count) => `仍有 ${count} 笔待主机确认`,
+    more: (count) => `另有 ${count} 笔未显示`,
+  },
+  cardError: {
+    title: '读取手机失败',
+    tapAgain: '请重新轻触，或按 OK 返回',
+    noReason: '读不出手机',
+  },
+  supervisor: { prompt: '请输入主管密码' },
+  voidTrace: { prompt: '请输入原交易凭证号' },
+  voidConfirm: { question: '确认撤销这笔消费？' },
+  refundReference: { prompt: '请输入原交易参考号（12 位）' },
+  settle: {
+    title: '结算',
+    count: (kind, count) => `${{ sale: '消费', void: '撤销', refund: '退货' }[kind]} ${count} 笔`,
+    question: '确认结算本批次？',
+  },
+  settlement: {
+    title: '结算结果',
+    results: { balanced: '对账平', out_of_balance: '对账不平' },
+    terminal: '终端',
+    host: '主机',
+    rows: {
+      saleCount: '消费笔数',
+      saleTotal: '消费金额',
+      voidCount: '撤销笔数',
+      refundCount: '退货笔数',
+      refundTotal: '退货金额',
+    },
+    nextBatch: (batch) => `新批次号 ${batch}`,
+  },
+  reasons: {
+    VALIDATION_FAILED: '主机拒收了交易数据，请联系技术支持',
+    TERMINAL_UNKNOWN: '主机不认识本终端，请联系技术支持',
+    SIGNATURE_INVALID: '终端密钥校验失败，请联系技术支持',
+    TIMESTAMP_SKEW: '终端时间不准，请联系技术支持',
+    NONCE_REPLAYED: '主机拒绝了重复的请求，请重试',
+    TERMINAL_DISABLED: '本终端已被停用，请联系技术支持',
+    PIN_INCORRECT: ({ attemptsLeft }) =>
+      attemptsLeft === undefined
+        ? '密码错误'
+        : attemptsLeft === 0
+          ? '密码错误，已没有重试机会'
+          : `密码错误，还可输入 ${attemptsLeft} 次`,
+    PIN_BLOCK_INVALID: '主机无法识别密码数据，请重新交易',
+    OTP_INCORRECT: ({ attemptsLeft }) =>
+      attemptsLeft === undefined
+        ? '验证码错误'
+        : attemptsLeft === 0
+          ? '验证码错误，已没有重试机会'
+          : `验证码错误，还可输入 ${attemptsLeft} 次`,
+    OTP_EXPIRED: '验证码已失效，请重新交易',
+    ACCOUNT_LOCKED: ({ until }) =>
+      until === undefined ? '账户已锁定，请稍后再试' : `账户已锁定，${until} 解锁`,
+    CARD_UNKNOWN: '该手机账户未开通支付',
+    PAYMENT_NOT_FOUND: '主机找不到这笔交易',
+    INSUFFICIENT_FUNDS: '余额不足',
+    IDEMPOTENCY_CONFLICT: '与之前的请求冲突，请重新交易',
+    PAYMENT_STATE: '这笔交易现在不能这样处理',
+    BATCH_CLOSED: '批次已关闭，终端将重新签到',
+    RESEND_LIMIT: '验证码重发次数已用完',
+    RESEND_TOO_SOON: ({ retryAfterSeconds }) =>
+      retryAfterSeconds === undefined
+        ? '重发太频繁，请稍后再试'
+        : `请 ${retryAfterSeconds} 秒后再重发验证码`,
+    SMS_UNAVAILABLE: '短信暂时发不出，请稍后再试',
+    INTERNAL: '主机出错，请稍后再试',
+    CONFIG_INVALID: '终端配置有误，请联系技术支持',
+    MONEY_INVALID: '金额无效',
+    MONEY_OVERFLOW: '金额太大',
+    CURRENCY_MISMATCH: '币种不一致',
+    HOST_UNREACHABLE: '连不上主机，请检查网络后重试',
+    HOST_TIMEOUT: '结果未知，请勿重复交易，终端会自动核对',
+    HOST_REPLY_INVALID: '看不懂主机的回复，请联系技术支持',
+    CARD_REMOVED: '手机拿开得太快',
+    CARD_NOT_SUPPORTED: '该手机没有开通本支付功能',
+    CARD_UNREADABLE: '读不出手机数据',
+    READER_UNAVAILABLE: '读卡器没有响应',
+    PRINTER_PAPER_OUT: '打印机缺纸，请装纸',
+    PRINTER_COVER_OPEN: '打印机纸仓盖没关好',
+    PRINTER_UNAVAILABLE: '打印机没有响应',
+    KEYPAD_UNAVAILABLE: '键盘没有响应',
+    MODEM_UNAVAILABLE: '无线模块没有响应',
+    MODEM_TIMEOUT: '无线模块响应超时',
+    MODEM_ERROR: '无线模块报错',
+    SIM_ERROR: 'SIM 卡缺失或被锁',
+    JOURNAL_CORRUPT: '交易记录损坏，请联系技术支持',
+    BATCH_FULL: '本批次已满，请先结算',
+    TRANSACTION_NOT_FOUND: '找不到这笔交易',
+    NOTHING_TO_REPRINT: '还没有可以重打的小票',
+    SUPERVISOR_PASSWORD_WRONG: ({ attemptsLeft }) =>
+      attemptsLeft === undefined || attemptsLeft === 0
+        ? '主管密码错误'
+        : `主管密码错误，还可输入 ${attemptsLeft} 次`,
+    SUPERVISOR_LOCKED: ({ until }) =>
+      until === undefined ? '主管密码已锁定，请稍后再试' : `主管密码已锁定，${until} 后再试`,
+    PENDING_WORK: ({ pendingLeft }) =>
+      pendingLeft === undefined || pendingLeft === 0
+        ? '有交易在等待主机确认，请稍后再试'
+        : `还有 ${pendingLeft} 笔交易待主机确认，请稍后再试`,
+    AMOUNT_ZERO: '金额不能为零',
+    AMOUNT_OVER_LIMIT: ({ limit }) =>
+      limit === undefined ? '金额超过上限' : `金额超过上限 ${limit}`,
+    PIN_TOO_SHORT: '支付密码是 6 位数字',
+    CODE_TOO_SHORT: '验证码是 6 位数字',
+    CODE_RESENT: '新验证码已发送',
+    PASSWORD_EMPTY: '主管密码不能为空',
+    TRACE_EMPTY: '请输入有效的凭证号',
+    REFERENCE_INCOMPLETE: '参考号是 12 位数字',
+    TIMED_OUT: '长时间无操作，已自动取消',
+    CANCELLED: '已按取消键',
+    CODE_TIMED_OUT: '验证码超时未输入，交易已取消',
+    SUPERVISOR_LOCKED_OUT: '主管密码错误次数过多，已退出',
+    UNEXPECTED_ERROR: '终端出错，请重试',
+  },
+  resolutions: {
+    reversed: '交易未完成，已撤销，没有扣款',
+    pending: '仍联系不上主机，结果未知，请勿重复交易',
+    refused: '主机拒绝撤销，请核实顾客是否已扣款',
+  },
+  unknownReason: (code) => `出错了（代码 ${code}）`,
+  status: {
+    signal: (bars) => [`信号${bars}`, bars],
+    noNetwork: ['无网络'],
+    host: { up: ['主机OK'], down: ['主机断开'], unknown: ['主机--'] },
+    paper: {
+      ok: ['纸OK'],
+      out: ['缺纸'],
+      coverOpen: ['纸仓开'],
+      offline: ['打印机离线', '打印离线'],
+    },
+  },
+  sim: {
+    keymapTitle: '键盘',
+    keymap: [
+      '0-9        数字',
+      'Enter      OK 确认',
+      'Backspace  BKSP 退格',
+      'Delete     CLEAR 清空',
+      'Esc        CANCEL 取消',
+      'F1-F4      功能键',
+      'T          手机轻触感应区',
+      'P          拿开手机',
+      'PgUp/PgDn  滚动小票',
+      'Ctrl-C     退出',
+    ],
+    phoneTitle: (msisdn) => `手机 ${msisdn}`,
+    inboxTitle: '短信',
+    slipsTitle: '小票',
+    phoneOnReader: '手机在感应区',
+    phoneAway: '手机已拿开',
+    supervisorHint: (password) => `主管密码: ${password}`,
+    emptyInbox: '暂无短信',
+    noSlips: '暂无小票',
+  },
+};
