@@ -1,0 +1,131 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+
+/** What `waitFor` saw when it gave up, for the failure message. */
+export class ScreenTimeout extends Error {}
+
+export interface TmuxSessionOptions {
+  /** The program and its arguments, run in the session's only pane. */
+  command: readonly string[];
+  cwd: string;
+  columns: number;
+  rows: number;
+  /** Extra environment for the program (TERM is tmux's own). */
+  env?: Readonly<Record<string, string>>;
+}
+
+/** Every session still open, killed when this process exits (a worker that dies early). */
+const liveSessions = new Set<string>();
+process.once('exit', () => {
+  for (const name of liveSessions) spawnSync('tmux', [...SOCKET, 'kill-session', '-t', name]);
+});
+
+/** A tmux server of the tests' own, so a person's tmux sessions are never touched. */
+const SOCKET = ['-L', 'combopay-tests'];
+
+const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
+
+/**
+ * A program running in a real terminal: a detached tmux session of a fixed size. The test types
+ * with `send` (tmux key names: `Enter`, `Escape`, `BSpace`, `DC`, `F1`) and reads the screen as
+ * text with `capture`, as a person at that terminal would. Needs tmux (Debian: `tmux`).
+ */
+export class TmuxSession {
+  private constructor(readonly name: string) {}
+
+  static start(options: TmuxSessionOptions): TmuxSession {
+    const name = `combopay-${randomBytes(4).toString('hex')}`;
+    const env = Object.entries(options.env ?? {}).map(([key, value]) => `${key}=${quote(value)}`);
+    const shellCommand = ['exec', 'env', ...env, ...options.command.map(quote)].join(' ');
+    execFileSync('tmux', [
+      ...SOCKET,
+      'new-session',
+      '-d',
+      '-s',
+      name,
+      '-x',
+      String(options.columns),
+      '-y',
+      String(options.rows),
+      '-c',
+      options.cwd,
+      shellCommand,
+      // In the same command, so it holds before the program can exit: the pane (and what the
+      // program printed last) stays after it exits, for exitStatus and the failure message.
+      ';',
+      'set-option',
+      '-t',
+      name,
+      'remain-on-exit',
+      'on',
+    ]);
+    liveSessions.add(name);
+    return new TmuxSession(name);
+  }
+
+  /** Presses keys: each argument one tmux key name (`Enter`, `F1`, `Escape`, `BSpace`, `t`). */
+  send(...keys: string[]): void {
+    execFileSync('tmux', [...SOCKET, 'send-keys', '-t', this.name, ...keys]);
+  }
+
+  /** Types `text` character by character, as literal keys. */
+  type(text: string): void {
+    execFileSync('tmux', [...SOCKET, 'send-keys', '-t', this.name, '-l', text]);
+  }
+
+  /** The screen as text lines, trailing spaces trimmed. */
+  capture(): string {
+    return execFileSync('tmux', [...SOCKET, 'capture-pane', '-p', '-t', this.name], {
+      encoding: 'utf8',
+    })
+      .split('\n')
+      .map((line) => line.trimEnd())
+      .join('\n');
+  }
+
+  /** True while the program in the pane runs. */
+  running(): boolean {
+    const out = spawnSync(
+      'tmux',
+      [...SOCKET, 'display-message', '-p', '-t', this.name, '#{pane_dead}'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    return out.status === 0 && out.stdout.trim() === '0';
+  }
+
+  /** The program's exit status once it has exited. */
+  exitStatus(): number | undefined {
+    const out = spawnSync(
+      'tmux',
+      [...SOCKET, 'display-message', '-p', '-t', this.name, '#{pane_dead_status}'],
+      { encoding: 'utf8' },
+    );
+    const status = out.stdout.trim();
+    return status === '' ? undefined : Number(status);
+  }
+
+  /**
+   * Polls the screen until `test` passes on its text (a regex or a predicate), then returns
+   * the screen. Throws `ScreenTimeout` with the last screen after `timeoutMs` (default 20 s).
+   */
+  async waitFor(test: RegExp | ((screen: string) => boolean), timeoutMs = 20_000): Promise<string> {
+    const passes = typeof test === 'function' ? test : (screen: string) => test.test(screen);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const screen = this.capture();
+      if (passes(screen)) return screen;
+      if (Date.now() > deadline) {
+        throw new ScreenTimeout(`screen never showed ${String(test)}; it shows:\n${screen}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /** Kills the session (and the program, if it still runs). Idempotent. */
+  kill(): void {
+    spawnSync('tmux', [...SOCKET, 'kill-session', '-t', this.name]);
+    liveSessions.delete(this.name);
+  }
+}
