@@ -1,6 +1,5 @@
 import type { Messages } from '../i18n/Messages.js';
 import { moneyText } from '../i18n/moneyText.js';
-import type { BodyLine } from '../layout/fitLines.js';
 import type { BasicColor } from '../ScreenView.js';
 import { countdownText, secondsLeft } from './countdownText.js';
 import type { RenderContext } from './renderScreen.js';
@@ -10,6 +9,7 @@ import {
   centered,
   editHint,
   hint,
+  keyedEntryDraft,
   labelled,
   noticeLines,
   SPACER,
@@ -56,27 +56,21 @@ export function pinScreen(
   context: RenderContext,
   messages: Messages,
 ): ScreenDraft {
-  const lines: BodyLine[] = [];
-  if (screen.amount !== undefined) {
-    lines.push(labelled(messages.labels.amount, moneyText(screen.amount), context, { bold: true }));
-  }
-  lines.push(
-    SPACER,
-    centered(messages.pin.prompt),
-    centered(secretMask(screen.length), { bold: true }),
-    SPACER,
-    ...noticeLines(screen.notice, context),
+  const before =
+    screen.amount === undefined
+      ? []
+      : [labelled(messages.labels.amount, moneyText(screen.amount), context, { bold: true })];
+  return keyedEntryDraft(
+    {
+      title: messages.transactions[screen.for],
+      prompt: messages.pin.prompt,
+      entry: secretMask(screen.length),
+      notice: screen.notice,
+      before,
+    },
+    context,
+    messages,
   );
-  return {
-    title: messages.transactions[screen.for],
-    lines,
-    hints: [
-      hint(messages, 'OK', 'confirm'),
-      hint(messages, 'CANCEL', 'cancel'),
-      editHint(messages),
-    ],
-    tone: 'input',
-  };
 }
 
 /**

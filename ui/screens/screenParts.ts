@@ -8,6 +8,7 @@ import { spreadLine } from '../layout/spreadLine.js';
 import { MIN_DISPLAY, type BasicColor } from '../ScreenView.js';
 import { bigDigits, bigDigitsWidth } from './bigDigits.js';
 import type { RenderContext } from './renderScreen.js';
+import type { ScreenDraft } from './ScreenDraft.js';
 
 // Pieces several screen families share: hints, centred text, label/value lines, amounts,
 // reasons.
@@ -85,4 +86,40 @@ export function outcomeText(
   context: RenderContext,
 ): string {
   return outcome === undefined ? fallback : reasonText(outcome, context);
+}
+
+/**
+ * A screen where the customer or cashier keys something: a prompt, what was keyed so far (a
+ * mask or digits, bold) and the notice, with the hints every such screen has (OK does `ok`,
+ * CANCEL, the edit keys). `before` goes above the prompt (the amount it is for).
+ */
+export function keyedEntryDraft(
+  parts: {
+    title: string;
+    prompt: string;
+    entry: string;
+    notice: Notice | undefined;
+    ok?: HintAction;
+    before?: BodyLine[];
+  },
+  context: RenderContext,
+  messages: Messages,
+): ScreenDraft {
+  return {
+    title: parts.title,
+    lines: [
+      ...(parts.before ?? []),
+      SPACER,
+      centered(parts.prompt),
+      centered(parts.entry, { bold: true }),
+      SPACER,
+      ...noticeLines(parts.notice, context),
+    ],
+    hints: [
+      hint(messages, 'OK', parts.ok ?? 'confirm'),
+      hint(messages, 'CANCEL', 'cancel'),
+      editHint(messages),
+    ],
+    tone: 'input',
+  };
 }

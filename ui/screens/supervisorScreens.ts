@@ -3,7 +3,7 @@ import { moneyText } from '../i18n/moneyText.js';
 import type { BodyLine } from '../layout/fitLines.js';
 import type { RenderContext } from './renderScreen.js';
 import type { ScreenDraft, ScreenOf } from './ScreenDraft.js';
-import { centered, editHint, hint, labelled, noticeLines, SPACER } from './screenParts.js';
+import { centered, hint, keyedEntryDraft, labelled, SPACER } from './screenParts.js';
 import { digitEntry, passwordMask, REFERENCE_DIGITS, TRACE_DIGITS } from './secretMask.js';
 
 /** The supervisor password before a void or refund: its length as `*`, never its digits. */
@@ -12,22 +12,16 @@ export function supervisorScreen(
   context: RenderContext,
   messages: Messages,
 ): ScreenDraft {
-  return {
-    title: messages.transactions[screen.for],
-    lines: [
-      SPACER,
-      centered(messages.supervisor.prompt),
-      centered(passwordMask(screen.length), { bold: true }),
-      SPACER,
-      ...noticeLines(screen.notice, context),
-    ],
-    hints: [
-      hint(messages, 'OK', 'confirm'),
-      hint(messages, 'CANCEL', 'cancel'),
-      editHint(messages),
-    ],
-    tone: 'input',
-  };
+  return keyedEntryDraft(
+    {
+      title: messages.transactions[screen.for],
+      prompt: messages.supervisor.prompt,
+      entry: passwordMask(screen.length),
+      notice: screen.notice,
+    },
+    context,
+    messages,
+  );
 }
 
 /** The trace number of the sale to void, as keyed, `_` for the digits still to come. */
@@ -36,18 +30,17 @@ export function voidTraceScreen(
   context: RenderContext,
   messages: Messages,
 ): ScreenDraft {
-  return {
-    title: messages.transactions.void,
-    lines: [
-      SPACER,
-      centered(messages.voidTrace.prompt),
-      centered(digitEntry(screen.digits, TRACE_DIGITS), { bold: true }),
-      SPACER,
-      ...noticeLines(screen.notice, context),
-    ],
-    hints: [hint(messages, 'OK', 'find'), hint(messages, 'CANCEL', 'cancel'), editHint(messages)],
-    tone: 'input',
-  };
+  return keyedEntryDraft(
+    {
+      title: messages.transactions.void,
+      prompt: messages.voidTrace.prompt,
+      entry: digitEntry(screen.digits, TRACE_DIGITS),
+      notice: screen.notice,
+      ok: 'find',
+    },
+    context,
+    messages,
+  );
 }
 
 /** The 12-digit reference of the sale to refund, in groups of four for reading back. */
@@ -56,22 +49,16 @@ export function refundReferenceScreen(
   context: RenderContext,
   messages: Messages,
 ): ScreenDraft {
-  return {
-    title: messages.transactions.refund,
-    lines: [
-      SPACER,
-      centered(messages.refundReference.prompt),
-      centered(digitEntry(screen.digits, REFERENCE_DIGITS, 4), { bold: true }),
-      SPACER,
-      ...noticeLines(screen.notice, context),
-    ],
-    hints: [
-      hint(messages, 'OK', 'confirm'),
-      hint(messages, 'CANCEL', 'cancel'),
-      editHint(messages),
-    ],
-    tone: 'input',
-  };
+  return keyedEntryDraft(
+    {
+      title: messages.transactions.refund,
+      prompt: messages.refundReference.prompt,
+      entry: digitEntry(screen.digits, REFERENCE_DIGITS, 4),
+      notice: screen.notice,
+    },
+    context,
+    messages,
+  );
 }
 
 /** The sale found by its trace, for the cashier to check before OK voids it. */
