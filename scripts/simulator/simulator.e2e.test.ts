@@ -215,12 +215,11 @@ describe('the simulator in a real terminal', () => {
 
   it('quits cleanly on Ctrl-C and resumes its data on the next start', async () => {
     sim.send('C-c');
-    const deadline = Date.now() + 20_000;
-    while (sim.running() && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect(sim.running()).toBe(false);
-    expect(sim.exitStatus()).toBe(0);
+    const ended = await sim.waitForExit();
+    expect({ ended, screen: sim.capture() }).toMatchObject({
+      ended: { status: 0 },
+      screen: expect.stringMatching(/stopped; its data is kept for the next start/) as unknown,
+    });
 
     sim = startSimulator();
     await sim.waitFor(onTerminal(/Tap your phone/), 60_000);

@@ -83,27 +83,44 @@ export class TmuxSession {
       .join('\n');
   }
 
-  /** True while the program in the pane runs. */
-  running(): boolean {
+  /**
+   * How the program ended, once it has: `{ status }` for an exit, `{ signal }` when a signal
+   * killed it; `undefined` while it runs. Throws when the session itself is gone.
+   */
+  exit(): { status?: number; signal?: number } | undefined {
     const out = spawnSync(
       'tmux',
-      [...SOCKET, 'display-message', '-p', '-t', this.name, '#{pane_dead}'],
-      {
-        encoding: 'utf8',
-      },
-    );
-    return out.status === 0 && out.stdout.trim() === '0';
-  }
-
-  /** The program's exit status once it has exited. */
-  exitStatus(): number | undefined {
-    const out = spawnSync(
-      'tmux',
-      [...SOCKET, 'display-message', '-p', '-t', this.name, '#{pane_dead_status}'],
+      [
+        ...SOCKET,
+        'display-message',
+        '-p',
+        '-t',
+        this.name,
+        '#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}',
+      ],
       { encoding: 'utf8' },
     );
-    const status = out.stdout.trim();
-    return status === '' ? undefined : Number(status);
+    if (out.status !== 0)
+      throw new Error(`tmux session ${this.name} is gone: ${out.stderr.trim()}`);
+    const [dead, status, signal] = out.stdout.trim().split('|');
+    if (dead !== '1') return undefined;
+    return {
+      ...(status ? { status: Number(status) } : {}),
+      ...(signal ? { signal: Number(signal) } : {}),
+    };
+  }
+
+  /** Waits (at most `timeoutMs`, default 20 s) until the program has ended; how it ended. */
+  async waitForExit(timeoutMs = 20_000): Promise<{ status?: number; signal?: number }> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const ended = this.exit();
+      if (ended) return ended;
+      if (Date.now() > deadline) {
+        throw new ScreenTimeout(`the program is still running; the screen:\n${this.capture()}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   /**
