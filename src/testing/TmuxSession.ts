@@ -85,7 +85,7 @@ export class TmuxSession {
 
   /**
    * How the program ended, once it has: `{ status }` for an exit, `{ signal }` when a signal
-   * killed it; `undefined` while it runs. Throws when the session itself is gone.
+   * killed it; `undefined` while it runs (or tmux has not yet reaped it). Throws when the session itself is gone.
    */
   exit(): { status?: number; signal?: number } | undefined {
     const out = spawnSync(
@@ -103,7 +103,9 @@ export class TmuxSession {
     if (out.status !== 0)
       throw new Error(`tmux session ${this.name} is gone: ${out.stderr.trim()}`);
     const [dead, status, signal] = out.stdout.trim().split('|');
-    if (dead !== '1') return undefined;
+    // tmux marks the pane dead when its terminal closes, which can be a moment before it
+    // reaps the process and learns the status: until then, it has not ended as far as we know.
+    if (dead !== '1' || (!status && !signal)) return undefined;
     return {
       ...(status ? { status: Number(status) } : {}),
       ...(signal ? { signal: Number(signal) } : {}),
