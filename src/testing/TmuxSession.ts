@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
 /** What `waitFor` saw when it gave up, for the failure message. */
 export class ScreenTimeout extends Error {}
@@ -112,6 +113,24 @@ export class TmuxSession {
     };
   }
 
+  /** What tmux and the kernel say of the pane's process, for failure messages. */
+  #processState(): string {
+    const out = spawnSync(
+      'tmux',
+      [...SOCKET, 'display-message', '-p', '-t', this.name, '#{pane_pid} #{pane_dead}'],
+      { encoding: 'utf8' },
+    );
+    const [pid, dead] = out.stdout.trim().split(' ');
+    let state = 'gone';
+    try {
+      state =
+        /^State:\s*(.*)$/m.exec(readFileSync(`/proc/${pid ?? ''}/status`, 'utf8'))?.[1] ?? '?';
+    } catch {
+      // the process was reaped
+    }
+    return `pid ${pid ?? '?'}, pane_dead ${dead ?? '?'}, process ${state}`;
+  }
+
   /** Waits (at most `timeoutMs`, default 20 s) until the program has ended; how it ended. */
   async waitForExit(timeoutMs = 20_000): Promise<{ status?: number; signal?: number }> {
     const deadline = Date.now() + timeoutMs;
@@ -119,7 +138,9 @@ export class TmuxSession {
       const ended = this.exit();
       if (ended) return ended;
       if (Date.now() > deadline) {
-        throw new ScreenTimeout(`the program is still running; the screen:\n${this.capture()}`);
+        throw new ScreenTimeout(
+          `the program has not ended (${this.#processState()}); the screen:\n${this.capture()}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
