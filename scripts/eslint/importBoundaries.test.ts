@@ -69,6 +69,24 @@ describe('import boundaries (eslint.config.js)', () => {
       'src/terminal/effects/board/bad.ts',
       `import { SerialPort } from 'serialport';${use('SerialPort')}`,
     ],
+    // Only the GSM transport's folder of the host reaches drivers/, and still no hardware package.
+    [
+      'src/host/sms/bad.ts',
+      `import { AtChannel } from '../../../drivers/modem/AtChannel.js';${use('AtChannel')}`,
+    ],
+    [
+      'src/host/payments/bad.ts',
+      `import { openSerialByteStream } from '../../../drivers/modem/hw/serialByteStream.js';${use('openSerialByteStream')}`,
+    ],
+    ['src/host/sms/gsm/bad.ts', `import { SerialPort } from 'serialport';${use('SerialPort')}`],
+    [
+      'src/host/sms/gsm/bad.ts',
+      `import { createTerminal } from '../../../terminal/createTerminal.js';${use('createTerminal')}`,
+    ],
+    [
+      'drivers/modem/bad.ts',
+      `import { GsmModemTransport } from '../../src/host/sms/gsm/GsmModemTransport.js';${use('GsmModemTransport')}`,
+    ],
   ])('refuses %s: %s', async (file, code) => {
     expect(await boundaryErrors(file, code)).toHaveLength(1);
   });
@@ -111,6 +129,14 @@ describe('import boundaries (eslint.config.js)', () => {
     [
       'drivers/nfc/PcscCardReader.test.ts',
       `import { PcscCardReader } from './hw/PcscCardReader.js';${use('PcscCardReader')}`,
+    ],
+    [
+      'src/host/sms/gsm/ok.ts',
+      `import { AtChannel } from '../../../../drivers/modem/AtChannel.js';\nimport { openSerialByteStream } from '../../../../drivers/modem/hw/serialByteStream.js';\nimport type { SmsTransport } from '../SmsTransport.js';\nexport type T = SmsTransport;${use('[AtChannel, openSerialByteStream]')}`,
+    ],
+    [
+      'src/host/openHost.ts',
+      `import { createGsmModemTransport } from './sms/gsm/createGsmModemTransport.js';${use('createGsmModemTransport')}`,
     ],
     [
       'scripts/virtualPhone.ts',

@@ -75,6 +75,103 @@ describe('ModemEmulator', () => {
     expect(emulator.messages).toEqual([pdu]);
   });
 
+  const HELLO = '0031000B916407281553F80000AA0AE8329BFD4697D9EC37'; // TP-SRR set
+
+  it('checks the PDU against AT+CMGS=<length>: +CMS ERROR 304 when they differ', async () => {
+    const { emulator, channel } = rig();
+    await channel.send('AT+CMEE=1');
+    const error = await rejectionOf(channel.sendWithPrompt('AT+CMGS=24', HELLO));
+    expect(error.details).toMatchObject({ final: 'cms-error', cms: 304 });
+    expect(
+      (await rejectionOf(channel.sendWithPrompt('AT+CMGS=5', 'ABCDEF'))).details,
+    ).toMatchObject({ cms: 304 });
+    expect(emulator.submissions).toEqual([]);
+  });
+
+  it('numbers parts from the first reference on and wraps after 255', async () => {
+    const { emulator, channel } = rig({ firstMessageReference: 255 });
+    const replies = [
+      await channel.sendWithPrompt('AT+CMGS=23', HELLO),
+      await channel.sendWithPrompt('AT+CMGS=23', HELLO),
+    ];
+    expect(replies.map((reply) => reply.lines)).toEqual([['+CMGS: 255'], ['+CMGS: 0']]);
+    expect(emulator.submissions.map((s) => [s.reference, s.to, s.statusReport])).toEqual([
+      [255, '+46708251358', true],
+      [0, '+46708251358', true],
+    ]);
+  });
+
+  it('sends +CDS with a status report PDU once AT+CNMI routes reports, not before', async () => {
+    const { channel, urcs, clock, flush } = rig({ reportDelayMs: 50 });
+    await channel.sendWithPrompt('AT+CMGS=23', HELLO);
+    clock.advance(100);
+    await flush();
+    expect(urcs).toEqual([]);
+    await channel.send('AT+CNMI=2,1,0,1,0');
+    await expect(channel.send('AT+CNMI?')).resolves.toMatchObject({ lines: ['+CNMI: 2,1,0,1,0'] });
+    await channel.sendWithPrompt('AT+CMGS=23', HELLO);
+    clock.advance(49);
+    await flush();
+    expect(urcs).toEqual([]);
+    clock.advance(1);
+    await flush();
+    // SMSC +8613800100500; first octet 06; MR 02; RA +46708251358; SCTS and DT 2026-01-01
+    // 08:00:00 +08:00 (the manual clock's start); TP-ST 00.
+    expect(urcs).toEqual([
+      {
+        lines: [
+          '+CDS: 25',
+          '0891683108100005F0' +
+            '06' +
+            '02' +
+            '0B916407281553F8' +
+            '62101080000023' +
+            '62101080000023' +
+            '00',
+        ],
+      },
+    ]);
+  });
+
+  it('refuses submissions with +CMS ERROR as scripted, per number and for a count', async () => {
+    const { emulator, channel } = rig();
+    await channel.send('AT+CMEE=1');
+    emulator.refuseSubmissions(1, { to: '+46708251358' });
+    emulator.refuseSubmissions(332, { times: 1 });
+    const national = '0031000B813108108300F00000AA0AE8329BFD4697D9EC37';
+    expect((await rejectionOf(channel.sendWithPrompt('AT+CMGS=23', HELLO))).details).toMatchObject({
+      cms: 1,
+    });
+    expect(
+      (await rejectionOf(channel.sendWithPrompt('AT+CMGS=23', national))).details,
+    ).toMatchObject({ cms: 332 });
+    await expect(channel.sendWithPrompt('AT+CMGS=23', national)).resolves.toMatchObject({
+      lines: ['+CMGS: 1'],
+    });
+    await channel.send('AT+CMEE=2');
+    expect((await rejectionOf(channel.sendWithPrompt('AT+CMGS=23', HELLO))).details).toMatchObject({
+      cms: 'Unassigned (unallocated) number',
+    });
+    emulator.acceptSubmissions();
+    await expect(channel.sendWithPrompt('AT+CMGS=23', HELLO)).resolves.toMatchObject({
+      lines: ['+CMGS: 2'],
+    });
+    emulator.loseSignal();
+    expect((await rejectionOf(channel.sendWithPrompt('AT+CMGS=23', HELLO))).details).toMatchObject({
+      cms: 'No network service',
+    });
+  });
+
+  it('answers ERROR to commands it is told to refuse', async () => {
+    const { emulator, channel } = rig();
+    emulator.refuse('AT+CNMI');
+    expect((await rejectionOf(channel.send('AT+CNMI=2,1,0,1,0'))).code).toBe('MODEM_ERROR');
+    emulator.refuse('AT+CNMI', false);
+    await expect(channel.send('AT+CNMI=2,1,0,1,0')).resolves.toMatchObject({
+      final: { kind: 'ok' },
+    });
+  });
+
   it('replies late when told to, and not at all when muted', async () => {
     const { emulator, channel, clock, flush } = rig();
     emulator.delay('AT+COPS', 3000);

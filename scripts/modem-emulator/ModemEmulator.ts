@@ -1,5 +1,7 @@
 import { systemClock, type Clock } from '../../src/core/clock.js';
 import type { ByteStream } from '../../drivers/modem/AtChannel.js';
+import { decodeSubmitPdu } from './decodeSubmitPdu.js';
+import { statusReportPdu } from './statusReportPdu.js';
 
 /** The SIM the emulated modem has. `pin`: locked, waiting for a PIN. */
 export type EmulatedSim = 'ready' | 'missing' | 'pin' | 'failure';
@@ -16,7 +18,47 @@ export interface ModemEmulatorOptions {
   readonly registerDelayMs?: number;
   /** Whether the modem knows AT+CEREG (an LTE module; default true). */
   readonly lte?: boolean;
+  /** The message reference the first AT+CMGS gets (0–255, default 1); later ones count up and wrap. */
+  readonly firstMessageReference?: number;
+  /** How long after `+CMGS` the status report of a part comes (ms, default 50). */
+  readonly reportDelayMs?: number;
 }
+
+/** A part the emulated network took (AT+CMGS in PDU mode answered `+CMGS: <reference>`). */
+export interface EmulatedSubmission {
+  /** The PDU as received (hex, SMSC part first). */
+  readonly pdu: string;
+  /** The `<length>` of the AT+CMGS. */
+  readonly tpduLength: number;
+  /** The message reference given in `+CMGS`. */
+  readonly reference: number;
+  /** The destination as the PDU says it (`+` when international). */
+  readonly to: string;
+  /** The PDU asked for a status report (TP-SRR). */
+  readonly statusReport: boolean;
+}
+
+/** `AT+CNMI` settings (27.005 §3.4.1); `ds` 1 routes status reports as `+CDS`. */
+export interface NewMessageIndications {
+  readonly mode: number;
+  readonly mt: number;
+  readonly bm: number;
+  readonly ds: number;
+  readonly bfr: number;
+}
+
+const CNMI_OFF: NewMessageIndications = { mode: 0, mt: 0, bm: 0, ds: 0, bfr: 0 };
+
+/** Verbose texts of the `+CMS ERROR`s the emulator sends (AT+CMEE=2). */
+const CMS_TEXT: Readonly<Record<number, string>> = {
+  1: 'Unassigned (unallocated) number',
+  21: 'Short message transfer rejected',
+  42: 'Congestion',
+  304: 'Invalid PDU mode parameter',
+  331: 'No network service',
+  332: 'Network timeout',
+  500: 'Unknown error',
+};
 
 /** CREG/CEREG `<stat>` values. */
 const STAT = { none: 0, home: 1, searching: 2, denied: 3 } as const;
@@ -50,10 +92,19 @@ export const GARBAGE: Readonly<Uint8Array> = Uint8Array.of(
  *
  * Knows: AT, ATE0/ATE1 (echo on at start), ATI, AT+CMEE, AT+CPIN?, AT+CSQ, AT+CREG / AT+CEREG
  * (`=n`, `?`; URCs when n ≥ 1), AT+COPS (`?`, `=3,0`), AT+CFUN (`?`, `=0`, `=1`, `=1,1`),
- * AT+CMGF, AT+CMGS (prompt, payload to Ctrl-Z, ESC cancels). Anything else: ERROR.
+ * AT+CMGF, AT+CMGS (prompt, payload to Ctrl-Z, ESC cancels), AT+CNMI. Anything else: ERROR.
+ *
+ * In PDU mode (AT+CMGF=0) AT+CMGS reads the SMS-SUBMIT like a network would: a PDU that does
+ * not decode or whose TPDU length is not the command's `<length>` gets `+CMS ERROR: 304`, no
+ * registration gets 331, otherwise `+CMGS: <mr>` with message references counting up from 1 and
+ * wrapping after 255 ({@link submissions} keeps each part). When the PDU asked for a status
+ * report and AT+CNMI routes them (`ds` 1), a `+CDS: <length>` URC and its SMS-STATUS-REPORT PDU
+ * follow `reportDelayMs` later, TP-ST {@link reportStatus} (or per number, see
+ * {@link setReportStatus}); URCs due while the modem waits for a payload come after it.
  *
  * Scripted faults: {@link loseSignal} (optionally until a radio reset), {@link setSim},
- * {@link delay} (slow replies), {@link mute} (no reply at all), {@link sendGarbage} and
+ * {@link delay} (slow replies), {@link mute} (no reply at all), {@link refuse} (ERROR),
+ * {@link refuseSubmissions} (`+CMS ERROR`), {@link sendGarbage} and
  * {@link garbageBeforeReplies}. Commands are answered one at a time, in order.
  */
 export class ModemEmulator {
@@ -65,9 +116,15 @@ export class ModemEmulator {
   #input = '';
   #queue: string[] = [];
   #busy = false;
-  /** Set while collecting the payload after a `> ` prompt. */
-  #prompt: { payload: string } | undefined;
-  #nextReference = 1;
+  /** Set while collecting the payload after a `> ` prompt; `length` is AT+CMGS's argument. */
+  #prompt: { payload: string; length: number } | undefined;
+  #nextReference: number;
+  readonly #reportDelayMs: number;
+  /** URCs held back while the modem waits for a payload. */
+  #heldUrcs: string[] = [];
+  readonly #refused = new Set<string>();
+  #submissionRefusals: { code: number; to: string | undefined; times: number }[] = [];
+  readonly #reportStatusByNumber = new Map<string, number>();
 
   echo = true;
   cmee = 0;
@@ -75,6 +132,11 @@ export class ModemEmulator {
   ceregMode = 0;
   cfun = 1;
   cmgf = 0;
+  cnmi: NewMessageIndications = CNMI_OFF;
+  /** Sends `+CDS` reports by itself for parts that asked for one (when AT+CNMI routes them). */
+  autoReports = true;
+  /** TP-ST of the reports sent by itself (0x00 delivered; see {@link setReportStatus}). */
+  reportStatus = 0x00;
   sim: EmulatedSim;
   operator: string;
   /** The rssi while the signal is there. */
@@ -91,6 +153,8 @@ export class ModemEmulator {
   readonly commands: string[] = [];
   /** Payloads received after AT+CMGS prompts. */
   readonly messages: string[] = [];
+  /** Parts taken in PDU mode, in order. */
+  readonly submissions: EmulatedSubmission[] = [];
   /** How many times the radio was switched off and on again (AT+CFUN=0 then 1, or =1,1). */
   radioResets = 0;
 
@@ -98,6 +162,8 @@ export class ModemEmulator {
     this.#clock = options.clock ?? systemClock;
     this.#registerDelayMs = options.registerDelayMs ?? 100;
     this.#lte = options.lte ?? true;
+    this.#nextReference = (options.firstMessageReference ?? 1) & 0xff;
+    this.#reportDelayMs = options.reportDelayMs ?? 50;
     this.rssi = options.rssi ?? 20;
     this.operator = options.operator ?? 'ComboNet';
     this.sim = options.sim ?? 'ready';
@@ -135,14 +201,19 @@ export class ModemEmulator {
     this.#queue = [];
     this.#busy = false;
     this.#prompt = undefined;
+    this.#heldUrcs = [];
   }
 
-  /** The modem as after power-on: echo on, numeric errors off, URCs off. Signal and SIM stay. */
+  /**
+   * The modem as after power-on: echo on, numeric errors off, URCs off (status reports too).
+   * Signal and SIM stay.
+   */
   powerOn(): void {
     this.echo = true;
     this.cmee = 0;
     this.cregMode = 0;
     this.ceregMode = 0;
+    this.cnmi = CNMI_OFF;
   }
 
   /** Scripted: sets the signal (rssi 0–31) while registered. */
@@ -187,6 +258,46 @@ export class ModemEmulator {
     else this.#muted.delete(prefix.toUpperCase());
   }
 
+  /** Scripted: commands starting with `prefix` are answered ERROR (until `refused` is false). */
+  refuse(prefix: string, refused = true): void {
+    if (refused) this.#refused.add(prefix.toUpperCase());
+    else this.#refused.delete(prefix.toUpperCase());
+  }
+
+  /**
+   * Scripted: the network refuses submissions with `+CMS ERROR: <code>` (`ERROR` under
+   * AT+CMEE=0): those to `to` only (as the PDU says it: `+…` when international), or any;
+   * the next `times` ones (default every one until {@link acceptSubmissions}).
+   */
+  refuseSubmissions(code: number, options: { to?: string; times?: number } = {}): void {
+    this.#submissionRefusals.push({
+      code,
+      to: options.to,
+      times: options.times ?? Number.POSITIVE_INFINITY,
+    });
+  }
+
+  /** Scripted: drops every refusal set by {@link refuseSubmissions}. */
+  acceptSubmissions(): void {
+    this.#submissionRefusals = [];
+  }
+
+  /** Scripted: the TP-ST that reports for parts to `to` carry (instead of {@link reportStatus}). */
+  setReportStatus(to: string, status: number): void {
+    this.#reportStatusByNumber.set(to, status);
+  }
+
+  /**
+   * Sends the status report of the part that got message reference `reference` now (whether
+   * or not AT+CNMI asked for reports), with TP-ST `status`. False when no part has it.
+   */
+  sendStatusReport(reference: number, status: number): boolean {
+    const part = this.submissions.findLast((submission) => submission.reference === reference);
+    if (!part) return false;
+    this.#statusReport(part, status);
+    return true;
+  }
+
   /** Scripted: writes garbage bytes now. */
   sendGarbage(bytes: Uint8Array = GARBAGE): void {
     this.#write(bytes);
@@ -220,13 +331,15 @@ export class ModemEmulator {
     if (!prompt) return;
     if (byte === 0x1b) {
       this.#prompt = undefined;
+      this.#releaseUrcs();
       this.#busy = false;
       this.#drain();
     } else if (byte === 0x1a) {
       this.#prompt = undefined;
       this.messages.push(prompt.payload);
-      const reference = this.#nextReference++;
-      this.#reply(this.#lineCommandDelay('AT+CMGS'), [`+CMGS: ${reference}`], 'OK');
+      const reply = this.#submit(prompt.payload, prompt.length);
+      this.#reply(this.#lineCommandDelay('AT+CMGS'), reply.lines, reply.final);
+      this.#releaseUrcs();
     } else if (byte >= 0x20 && byte < 0x7f) {
       prompt.payload += String.fromCharCode(byte);
     }
@@ -240,6 +353,10 @@ export class ModemEmulator {
       const upper = line.toUpperCase();
       if ([...this.#muted].some((prefix) => upper.startsWith(prefix))) continue;
       this.#busy = true;
+      if ([...this.#refused].some((prefix) => upper.startsWith(prefix))) {
+        this.#reply(this.#lineCommandDelay(upper), [], 'ERROR');
+        continue;
+      }
       this.#execute(line, this.#lineCommandDelay(upper));
     }
   }
@@ -265,6 +382,13 @@ export class ModemEmulator {
 
   #finalText(final: string): string {
     if (final === 'OK' || final === 'ERROR') return final;
+    const cms = /^cms:(\d+)$/.exec(final);
+    if (cms) {
+      const code = Number(cms[1]);
+      if (this.cmee === 1) return `+CMS ERROR: ${code}`;
+      if (this.cmee === 2) return `+CMS ERROR: ${CMS_TEXT[code] ?? 'Unknown error'}`;
+      return 'ERROR';
+    }
     const [code, text] = CME[final] ?? [100, 'unknown'];
     if (this.cmee === 1) return `+CME ERROR: ${code}`;
     if (this.cmee === 2) return `+CME ERROR: ${text}`;
@@ -272,13 +396,15 @@ export class ModemEmulator {
   }
 
   #execute(line: string, delayMs: number): void {
-    const reply = this.#answer(line.toUpperCase().replace(/\s+/g, ''));
+    const command = line.toUpperCase().replace(/\s+/g, '');
+    const reply = this.#answer(command);
     if (reply !== 'prompt') {
       this.#reply(delayMs, reply.lines, reply.final);
       return;
     }
+    const length = Number(/^AT\+CMGS=(\d+)/.exec(command)?.[1] ?? Number.NaN);
     const promptNow = (): void => {
-      this.#prompt = { payload: '' };
+      this.#prompt = { payload: '', length };
       this.#writeText('\r\n> ');
     };
     if (delayMs > 0) this.#clock.setTimeout(promptNow, delayMs);
@@ -325,7 +451,82 @@ export class ModemEmulator {
       return ok();
     }
     if (command.startsWith('AT+CMGS=')) return 'prompt';
+    if ((match = /^AT\+CNMI=(\d)(?:,(\d))?(?:,(\d))?(?:,(\d))?(?:,(\d))?$/.exec(command))) {
+      const [mode = 0, mt = 0, bm = 0, ds = 0, bfr = 0] = match
+        .slice(1)
+        .map((v: string | undefined) => Number(v ?? 0));
+      if (mode > 3 || mt > 3 || bm > 3 || ds > 2 || bfr > 1) return fail();
+      this.cnmi = { mode, mt, bm, ds, bfr };
+      return ok();
+    }
+    if (command === 'AT+CNMI?') {
+      const { mode, mt, bm, ds, bfr } = this.cnmi;
+      return ok(`+CNMI: ${mode},${mt},${bm},${ds},${bfr}`);
+    }
+    if (command === 'AT+CNMI=?') return ok('+CNMI: (0-3),(0-3),(0-3),(0-2),(0,1)');
     return fail();
+  }
+
+  /** What the network answers to a payload sent after AT+CMGS=<length>'s prompt. */
+  #submit(payload: string, length: number): Reply {
+    if (this.cmgf === 1) return ok(`+CMGS: ${this.#takeReference()}`);
+    let decoded;
+    try {
+      decoded = decodeSubmitPdu(payload);
+    } catch {
+      return fail('cms:304');
+    }
+    if (decoded.tpduLength !== length) return fail('cms:304');
+    if (!this.#registered()) return fail('cms:331');
+    const refusal = this.#submissionRefusals.find(
+      (rule) => rule.times > 0 && (rule.to === undefined || rule.to === decoded.to),
+    );
+    if (refusal) {
+      refusal.times -= 1;
+      return fail(`cms:${refusal.code}`);
+    }
+    const submission: EmulatedSubmission = {
+      pdu: payload,
+      tpduLength: length,
+      reference: this.#takeReference(),
+      to: decoded.to,
+      statusReport: decoded.statusReport,
+    };
+    this.submissions.push(submission);
+    if (submission.statusReport && this.cnmi.ds === 1 && this.autoReports) {
+      const submittedAt = this.#clock.now();
+      this.#clock.setTimeout(() => {
+        const status = this.#reportStatusByNumber.get(submission.to) ?? this.reportStatus;
+        this.#statusReport(submission, status, submittedAt);
+      }, this.#reportDelayMs);
+    }
+    return ok(`+CMGS: ${submission.reference}`);
+  }
+
+  #takeReference(): number {
+    const reference = this.#nextReference;
+    this.#nextReference = (reference + 1) & 0xff;
+    return reference;
+  }
+
+  #statusReport(part: EmulatedSubmission, status: number, submittedAt = this.#clock.now()): void {
+    const report = statusReportPdu({
+      reference: part.reference,
+      recipient: part.to,
+      status,
+      submittedAt,
+      dischargedAt: this.#clock.now(),
+    });
+    const urc = `\r\n+CDS: ${report.length}\r\n${report.pdu}\r\n`;
+    // A modem in CNMI mode 2 holds its URCs while the line is reserved for a payload.
+    if (this.#prompt) this.#heldUrcs.push(urc);
+    else this.#writeText(urc);
+  }
+
+  #releaseUrcs(): void {
+    const held = this.#heldUrcs;
+    this.#heldUrcs = [];
+    for (const urc of held) this.#writeText(urc);
   }
 
   #cpin(): Reply {

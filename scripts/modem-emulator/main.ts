@@ -24,6 +24,10 @@ const HELP = `commands:
   garbage           send garbage bytes now
   garbage-on | garbage-off   garbage before every reply
   urc <line>        send an unsolicited line
+  cms <code> [number]   refuse SMS submissions (to the number, as the PDU has it) with +CMS ERROR
+  cms-off           accept SMS submissions again
+  report <mr> <st>  send the status report (TP-ST, e.g. 0 delivered, 65 failed) of a part now
+  reports-on | reports-off   status reports sent by themselves after each part (default on)
   status            show the emulator's state
   quit`;
 
@@ -103,6 +107,21 @@ async function main(): Promise<void> {
       case 'urc':
         emulator.sendUrc(arg);
         break;
+      case 'cms':
+        emulator.refuseSubmissions(Number(rest[0]), rest[1] === undefined ? {} : { to: rest[1] });
+        break;
+      case 'cms-off':
+        emulator.acceptSubmissions();
+        break;
+      case 'report':
+        if (!emulator.sendStatusReport(Number(rest[0]), Number(rest[1] ?? 0))) {
+          console.log(`no part got message reference ${rest[0] ?? ''}`);
+        }
+        break;
+      case 'reports-on':
+      case 'reports-off':
+        emulator.autoReports = word === 'reports-on';
+        break;
       case 'status':
         console.log({
           echo: emulator.echo,
@@ -112,6 +131,8 @@ async function main(): Promise<void> {
           stat: emulator.stat,
           rssi: emulator.rssi,
           radioResets: emulator.radioResets,
+          cnmi: emulator.cnmi,
+          smsParts: emulator.submissions.length,
           lastCommands: emulator.commands.slice(-5),
         });
         break;

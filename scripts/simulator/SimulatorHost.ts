@@ -72,6 +72,9 @@ export class SimulatorHost {
       // The phone and the terminal's screen are on this computer: its times in the texts
       // ("valid until 10:48") must read on this computer's clock, not the host's default zone.
       smsTimeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+      // The per-number limit guards real phones from floods; someone trying sale after sale on
+      // the simulated phone would only hit it and see SMS_UNAVAILABLE.
+      smsPerNumberMax: 0,
     });
     const socketPath = adminSocketPath(config);
     if (await socketAnswers(socketPath)) {

@@ -17,6 +17,14 @@ export interface HostPolicy {
    * replies `SMS_UNAVAILABLE` and debits nothing, milliseconds (default 10 000).
    */
   smsBudgetMs: number;
+  /**
+   * Texts one phone number may receive in any `smsPerNumberWindowSeconds` (default 10; 0: no
+   * limit). Every kind counts; a code over the limit is refused (`SMS_UNAVAILABLE`), other
+   * texts wait for room.
+   */
+  smsPerNumberMax: number;
+  /** The window of that limit, seconds (default 3600). */
+  smsPerNumberWindowSeconds: number;
   /** Language of the texts sent to customers (default Simplified Chinese). */
   smsLanguage: 'zh-CN' | 'en';
   /** IANA time zone for times written in texts (default Asia/Shanghai). */
@@ -32,6 +40,8 @@ export const DEFAULT_POLICY: HostPolicy = {
   resendCooldownSeconds: 30,
   maxResends: 2,
   smsBudgetMs: 10_000,
+  smsPerNumberMax: 10,
+  smsPerNumberWindowSeconds: 3600,
   smsLanguage: 'zh-CN',
   smsTimeZone: 'Asia/Shanghai',
   defaultCurrency: 'CNY',

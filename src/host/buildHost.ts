@@ -26,8 +26,10 @@ export interface BuildHostOptions {
   clock?: Clock;
   random?: HostRandom;
   policy?: Partial<HostPolicy>;
-  /** Default: the outbox transport over `db`. */
+  /** Default: the outbox transport over `db`. Same as `smsTransports: [smsTransport]`. */
   smsTransport?: SmsTransport;
+  /** The SMS transports in failover order; wins over `smsTransport`. */
+  smsTransports?: readonly SmsTransport[];
   logger?: Logger;
   /** Serve HTTPS with this key and certificate; plain HTTP when absent. */
   tls?: Pick<SecureContextOptions, 'key' | 'cert'>;
@@ -46,7 +48,7 @@ export type HostApp = FastifyInstance & { readonly context: HostContext };
 /**
  * Builds the payment host: a fastify app with every protocol endpoint, not yet listening
  * (`app.listen` or `app.inject`). Closing the app waits for requests in flight, stops the
- * background pass, closes the SMS transport and then the database.
+ * background pass, closes the SMS transports and then the database.
  */
 export async function buildHost(options: BuildHostOptions): Promise<HostApp> {
   const clock = options.clock ?? systemClock;
@@ -56,7 +58,13 @@ export async function buildHost(options: BuildHostOptions): Promise<HostApp> {
     db: options.db,
     crypto: options.crypto,
     clock,
-    transport: options.smsTransport ?? new OutboxTransport(options.db, options.crypto, clock),
+    transports: options.smsTransports ?? [
+      options.smsTransport ?? new OutboxTransport(options.db, options.crypto, clock),
+    ],
+    perNumberLimit: {
+      max: policy.smsPerNumberMax,
+      windowSeconds: policy.smsPerNumberWindowSeconds,
+    },
     logger: logger.child({ component: 'sms' }),
   });
   const context: HostContext = {

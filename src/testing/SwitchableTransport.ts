@@ -5,10 +5,12 @@ import type { OutgoingSms, SmsAcceptance, SmsTransport } from '../host/sms/SmsTr
  * is set: then every send rejects, as a gateway that is down. Counts its attempts.
  */
 export class SwitchableTransport implements SmsTransport {
-  readonly name = 'switchable';
   inner: SmsTransport | undefined;
   failing = false;
   attempts = 0;
+
+  /** `name` tells two of them apart in a failover list. */
+  constructor(readonly name = 'switchable') {}
 
   async send(message: OutgoingSms, signal: AbortSignal): Promise<SmsAcceptance> {
     this.attempts += 1;

@@ -126,6 +126,8 @@ export interface TestHostOptions {
   clock?: Clock;
   policy?: Partial<HostPolicy>;
   smsTransport?: SmsTransport;
+  /** Transports in failover order (wins over `smsTransport`). */
+  smsTransports?: SmsTransport[];
   logger?: Logger;
   random?: HostRandom;
 }
@@ -141,5 +143,6 @@ export async function createTestHost(db: HostDb, options: TestHostOptions = {}):
     logger: options.logger ?? createLogger({ name: 'host', level: 'silent' }),
     closeDatabase: false,
     ...(options.smsTransport ? { smsTransport: options.smsTransport } : {}),
+    ...(options.smsTransports ? { smsTransports: options.smsTransports } : {}),
   });
 }

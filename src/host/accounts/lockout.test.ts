@@ -18,6 +18,7 @@ import {
   otherDigits,
 } from '../../testing/TestTerminal.js';
 import { unlockAccount } from './accountAdmin.js';
+import { runMaintenance } from '../runMaintenance.js';
 import { useTestDatabase } from '../../testing/useTestDatabase.js';
 
 type Card = TestCard & { msisdn: string; accountId: string };
@@ -182,6 +183,28 @@ describe.each(TEST_DATABASE_KINDS)('account lockout on %s', (kind) => {
     expect(sale.status).toBe(201);
     const wrong = await wrongPin(card, 5);
     expect(errorOf(wrong)).toMatchObject({ code: 'PIN_INCORRECT', attemptsLeft: 2 });
+  });
+
+  it('tells the customer by SMS when the lock runs out, once, audited without an actor', async () => {
+    const card = await enrollTestCard(app, { balance: 10_000 });
+    await lockByPin(card);
+    await runMaintenance(app.context);
+    expect(await sms('lock_ended', card.msisdn)).toEqual([]); // not yet over
+
+    clock.advance(DAY_MS);
+    await runMaintenance(app.context);
+    expect(await sms('lock_ended', card.msisdn)).toEqual([{ status: 'accepted' }]);
+    const texts = await readOutbox(app.context.db, app.context.crypto, card.msisdn);
+    expect(texts.at(-1)?.text).toContain('解锁');
+    expect((await account(card.accountId)).locked_until).toBeNull();
+    expect(await audit('account_unlocked', card.accountId)).toEqual([
+      { actor: null, reason: 'the lock expired', terminal_id: null, payment_id: null },
+    ]);
+
+    // The next pass finds nothing to end, and an operator's unlock now sends no second text.
+    await runMaintenance(app.context);
+    await unlockAccount(app.context, { msisdn: card.msisdn, actor: 'ops-bob', reason: 'check' });
+    expect(await sms('lock_ended', card.msisdn)).toHaveLength(1);
   });
 
   it('sends no lock_ended text when unlocking an account that was not locked', async () => {

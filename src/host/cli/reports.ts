@@ -37,7 +37,14 @@ export async function listPayments(ctx: HostContext, terminalId?: string) {
   }));
 }
 
-/** `pos-host sms status`: each text's delivery state, to a masked number, without its text. */
+/**
+ * `pos-host sms status`: each text's state, to a masked number, without its text. `status` is
+ * how far the queue got (`queued`, `sending`, `accepted`, `delivered`, `failed`, `cancelled`);
+ * `transport` the one that accepted it (while retrying: the last one tried); `attempts` the
+ * queue's attempts (each offers the text to every transport in order); `delivery` what the
+ * network's delivery report said (`delivered`, `failed`, or null: none yet, or a transport
+ * without reports), at `deliveryAt`.
+ */
 export async function smsStatus(ctx: HostContext, msisdn?: string) {
   let query = ctx.db
     .selectFrom('sms_messages')
@@ -53,6 +60,9 @@ export async function smsStatus(ctx: HostContext, msisdn?: string) {
       'payment_id',
       'created_at',
       'updated_at',
+      'accepted_at',
+      'delivery',
+      'delivery_at',
     ]);
   if (msisdn !== undefined) query = query.where('msisdn', '=', msisdn);
   const rows = await query.orderBy('created_at').orderBy('id').execute();
@@ -68,5 +78,8 @@ export async function smsStatus(ctx: HostContext, msisdn?: string) {
     paymentId: row.payment_id,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
+    acceptedAt: row.accepted_at?.toISOString() ?? null,
+    delivery: row.delivery,
+    deliveryAt: row.delivery_at?.toISOString() ?? null,
   }));
 }

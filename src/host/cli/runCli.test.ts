@@ -81,12 +81,36 @@ describe('pos-host admin commands on the embedded database', () => {
     expect(messages).toHaveLength(1);
     expect(messages[0]?.to).toBe('13800138000');
     expect(messages[0]?.text).toMatch(/支付密码是\d{6}/);
+
+    const status = await cli(env, 'sms', 'status', '--msisdn', '13800138000', '--json');
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout)).toEqual([
+      expect.objectContaining({
+        to: '138****8000',
+        kind: 'enrollment_pin',
+        status: 'accepted',
+        transport: 'outbox',
+        transportRef: expect.stringMatching(/^outbox-\d+$/) as unknown,
+        attempts: 1,
+        lastError: null,
+        acceptedAt: expect.any(String) as unknown,
+        delivery: null,
+        deliveryAt: null,
+      }),
+    ]);
+    const pin = /\d{6}/.exec(messages[0]?.text ?? '')?.[0] ?? 'no pin';
+    expect(status.stdout).not.toContain(pin);
+    const plain = await cli(env, 'sms', 'status');
+    expect(plain.stdout).toMatch(
+      /kind=enrollment_pin {2}status=accepted {2}attempts=1 {2}transport=outbox/,
+    );
+    expect(plain.stdout).not.toContain(pin);
   });
 
   it('migrates (nothing left to apply on a second run) and disables a terminal', async () => {
     const migrated = await cli(env, 'migrate', '--json');
     expect(migrated.code).toBe(0);
-    expect(JSON.parse(migrated.stdout)).toEqual({ applied: [], latest: '0001_initial' });
+    expect(JSON.parse(migrated.stdout)).toEqual({ applied: [], latest: '0002_sms_delivery' });
     const disabled = await cli(
       env,
       'terminals',

@@ -62,7 +62,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
         ? await sendAdminRequest(adminSocketPath(config), request)
         : undefined;
     if (!response) {
-      const { app } = await openHost(config, logger);
+      // A serving host owns the SMS links; this command's texts wait in the queue for it.
+      const { app } = await openHost(config, logger, { sendSms: false, env: io.env });
       try {
         response = await runAdminCommand(app.context, words, actor);
       } finally {

@@ -629,7 +629,9 @@ describe.each(TEST_DATABASE_KINDS)('the ledger on %s', (kind) => {
         async (openings, ops) => {
           await database.reset();
           const clock = new ManualClock(START);
-          const app = await createTestHost(database.db, { clock });
+          // Up to 40 operations on a few phones in one simulated hour: more texts than the
+          // per-number limit lets through, which this model of the ledger does not follow.
+          const app = await createTestHost(database.db, { clock, policy: { smsPerNumberMax: 0 } });
           try {
             const tills = [
               await addTestTerminal(app, 'T0000001'),

@@ -18,6 +18,7 @@ import {
 } from '../../testing/TestTerminal.js';
 import { useTestDatabase } from '../../testing/useTestDatabase.js';
 import { SwitchableTransport } from '../../testing/SwitchableTransport.js';
+import { ManualClock } from '../../core/ManualClock.js';
 
 describe.each(TEST_DATABASE_KINDS)('POST /v1/payments on %s', (kind) => {
   const database = useTestDatabase(kind);
@@ -333,6 +334,77 @@ describe.each(TEST_DATABASE_KINDS)('POST /v1/payments on %s', (kind) => {
       expect(retry.body).toEqual(reply.body);
       expect(transport.attempts).toBe(attempts);
       expect(await smsOf('otp', card.msisdn)).toHaveLength(1);
+    });
+
+    it('declines with SMS_UNAVAILABLE when every transport of the failover list refuses, and debits nothing', async () => {
+      const smpp = new SwitchableTransport('smpp');
+      const modem = new SwitchableTransport('gsm-modem');
+      await rebuild({ smsTransports: [smpp, modem], policy: { smsBudgetMs: 300 } });
+      const outbox = new OutboxTransport(app.context.db, app.context.crypto, app.context.clock);
+      smpp.inner = outbox;
+      modem.inner = outbox;
+      const card = await enrollTestCard(app, { balance: 10_000 });
+      smpp.failing = true;
+      modem.failing = true;
+      const before = [smpp.attempts, modem.attempts];
+      const reply = await terminal.pay(card, { amount: 1_000 });
+      expect(reply.status).toBe(503);
+      expect(errorCodeOf(reply)).toBe('SMS_UNAVAILABLE');
+      expect(smpp.attempts).toBeGreaterThan(before[0] ?? 0);
+      expect(modem.attempts).toBeGreaterThan(before[1] ?? 0);
+      const [text] = await app.context.db
+        .selectFrom('sms_messages')
+        .select(['status', 'last_error'])
+        .where('kind', '=', 'otp')
+        .execute();
+      expect(text?.status).toBe('cancelled');
+      expect(text?.last_error).toMatch(/^smpp: .*; gsm-modem: /);
+      expect((await account(card.accountId)).balance).toBe(10_000);
+      expect(await ledger(card.accountId)).toHaveLength(1);
+
+      // With only the first one down, the second one takes the code and the sale goes on.
+      modem.failing = false;
+      const next = await terminal.pay(card, { amount: 1_000 });
+      expect(next.status).toBe(201);
+      const sent = await app.context.db
+        .selectFrom('sms_messages')
+        .select(['status', 'transport'])
+        .where('kind', '=', 'otp')
+        .where('status', '=', 'accepted')
+        .execute();
+      expect(sent).toEqual([{ status: 'accepted', transport: 'gsm-modem' }]);
+    });
+  });
+
+  describe('when the phone has had its share of texts', () => {
+    it('declines the code over the per-number limit with SMS_UNAVAILABLE, counting the PIN text, and debits nothing', async () => {
+      const clock = new ManualClock(Date.UTC(2026, 10, 23, 8, 0, 0));
+      await rebuild({ clock, policy: { smsPerNumberMax: 2, smsPerNumberWindowSeconds: 3600 } });
+      const card = await enrollTestCard(app, { balance: 10_000 }); // text 1: the PIN
+      const other = await enrollTestCard(app, { balance: 10_000 });
+      expect((await terminal.pay(card, { amount: 1_000 })).status).toBe(201); // text 2
+      const refused = await terminal.pay(card, { amount: 1_000 });
+      expect(refused.status).toBe(503);
+      expect(errorCodeOf(refused)).toBe('SMS_UNAVAILABLE');
+      expect(await outboxSize(card.msisdn)).toBe(2);
+      const codes = await app.context.db
+        .selectFrom('sms_messages')
+        .select(['status', 'last_error'])
+        .where('kind', '=', 'otp')
+        .where('msisdn', '=', card.msisdn)
+        .orderBy('created_at')
+        .execute();
+      expect(codes).toEqual([
+        { status: 'accepted', last_error: null },
+        { status: 'failed', last_error: 'rate limited: 2 texts to this number in 3600 s' },
+      ]);
+      expect((await account(card.accountId)).balance).toBe(10_000);
+      expect(await ledger(card.accountId)).toHaveLength(1);
+      // Another phone is not held back by this one.
+      expect((await terminal.pay(other, { amount: 1_000 })).status).toBe(201);
+      // An hour later there is room again.
+      clock.advance(3_600_000);
+      expect((await terminal.pay(card, { amount: 1_000 })).status).toBe(201);
     });
   });
 });

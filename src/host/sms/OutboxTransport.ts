@@ -1,4 +1,5 @@
 import type { Clock } from '../../core/clock.js';
+import { PosError } from '../../core/PosError.js';
 import type { HostCrypto } from '../crypto/HostCrypto.js';
 import type { HostDb } from '../store/openDatabase.js';
 import type { OutgoingSms, SmsAcceptance, SmsTransport } from './SmsTransport.js';
@@ -13,6 +14,7 @@ export class OutboxTransport implements SmsTransport {
   readonly #db: HostDb;
   readonly #crypto: HostCrypto;
   readonly #clock: Clock;
+  #closed = false;
 
   constructor(db: HostDb, crypto: HostCrypto, clock: Clock) {
     this.#db = db;
@@ -22,6 +24,9 @@ export class OutboxTransport implements SmsTransport {
 
   async send(message: OutgoingSms, signal: AbortSignal): Promise<SmsAcceptance> {
     signal.throwIfAborted();
+    // The database may outlive the transport (tests, the admin socket); a closed transport
+    // still refuses, as every transport does, so a late send cannot slip in after shutdown.
+    if (this.#closed) throw new PosError('SMS_UNAVAILABLE', 'the outbox transport is closed');
     const row = await this.#db
       .insertInto('sms_outbox')
       .values({
@@ -36,6 +41,7 @@ export class OutboxTransport implements SmsTransport {
   }
 
   close(): Promise<void> {
+    this.#closed = true;
     return Promise.resolve();
   }
 }

@@ -50,7 +50,7 @@ describe.each(TEST_DATABASE_KINDS)('the SMS queue on %s', (kind) => {
       db,
       crypto,
       clock,
-      transport,
+      transports: [transport],
       logger: createLogger({ name: 'sms', level: 'silent' }),
       baseBackoffMs: 20,
       maxAttempts: 4,

@@ -7,7 +7,8 @@ import type { HostCrypto } from '../crypto/HostCrypto.js';
 import { newId } from '../crypto/generators.js';
 import type { HostDb } from '../store/openDatabase.js';
 import type { Database, SmsKind, SmsMessage } from '../store/schema.js';
-import type { SmsTransport } from './SmsTransport.js';
+import { checkPerNumberLimit, type PerNumberLimit } from './perNumberLimit.js';
+import type { SmsDeliveryReport, SmsTransport } from './SmsTransport.js';
 
 /** A text to queue. */
 export interface QueuedSms {
@@ -29,21 +30,42 @@ export interface SmsQueueOptions {
   db: HostDb;
   crypto: HostCrypto;
   clock: Clock;
-  transport: SmsTransport;
+  /**
+   * The transports in order of preference. Each attempt offers the text to the first; a
+   * temporary refusal passes it on to the next, and so on down the list. None: the queue only
+   * queues (an admin command next to a serving host, which sends the texts).
+   */
+  transports: readonly SmsTransport[];
   logger: Logger;
+  /** Texts per number and window (default none). */
+  perNumberLimit?: PerNumberLimit;
   /** First retry delay, doubled per attempt up to `maxBackoffMs` (defaults 500 ms, 60 s). */
   baseBackoffMs?: number;
   maxBackoffMs?: number;
   /** Attempts before a message is given up as failed (default 8). */
   maxAttempts?: number;
-  /** Longest wait for one transport attempt (default 15 s). */
+  /** Longest wait for one transport's answer (default 15 s). */
   attemptTimeoutMs?: number;
 }
+
+/** How many times, and how far apart, a delivery report that matched no message is retried. */
+const REPORT_RETRIES = 5;
+const REPORT_RETRY_MS = 200;
 
 /**
  * The SMS delivery queue: every text is a row in `sms_messages` (written in the same
  * transaction as the business change that needs it, so a crash never loses or invents one),
- * then handed to the transport with retries and exponential backoff.
+ * then handed to the transports with retries, exponential backoff and failover.
+ *
+ * One attempt offers the text to each configured transport in order until one accepts it: a
+ * temporary refusal (or no answer in time) passes it on to the next, a permanent refusal ends
+ * it. When every transport refused, the attempt counts once and the next waits for the
+ * backoff. `sms_messages.transport` and `transport_ref` record which transport took it, and
+ * delivery reports (from any transport) are matched back by that pair.
+ *
+ * The per-number limit is checked before each attempt: a code over the limit fails at once
+ * (its payment is then declined `SMS_UNAVAILABLE`, nothing debited); other texts wait until
+ * the window has room.
  *
  * A payment waits for its code with {@link deliverNow}, inside a time budget; other texts
  * (PIN at enrollment, lock notices) are sent by the background pass {@link runDue}. Claiming a
@@ -60,17 +82,21 @@ export class SmsQueue {
       maxBackoffMs: 60_000,
       maxAttempts: 8,
       attemptTimeoutMs: 15_000,
+      perNumberLimit: { max: 0, windowSeconds: 3600 },
       ...options,
     };
-    options.transport.onDeliveryReport?.((report) => {
-      void this.#recordDelivery(report.transportRef, report.delivered).catch((error: unknown) => {
-        this.#options.logger.error({ err: error }, 'could not record an SMS delivery report');
+    for (const transport of options.transports) {
+      transport.onDeliveryReport?.((report) => {
+        void this.#recordDelivery(transport.name, report, 0).catch((error: unknown) => {
+          this.#options.logger.error({ err: error }, 'could not record an SMS delivery report');
+        });
       });
-    });
+    }
   }
 
-  get transportName(): string {
-    return this.#options.transport.name;
+  /** The transports' names, in the order they are tried. */
+  get transportNames(): string[] {
+    return this.#options.transports.map((transport) => transport.name);
   }
 
   /** Adds a text to the queue inside the caller's transaction; returns its id. */
@@ -99,17 +125,18 @@ export class SmsQueue {
   }
 
   /**
-   * Tries to hand message `id` to the transport now, retrying with backoff until it is
+   * Tries to hand message `id` to a transport now, retrying with backoff until it is
    * accepted or `budgetMs` has passed. True when accepted. When the budget runs out the
    * message stays queued without a next attempt: the caller either {@link cancel}s it (a code
    * for a payment that will be declined) or {@link release}s it to the background worker.
    */
   async deliverNow(id: string, budgetMs: number): Promise<boolean> {
     const { clock } = this.#options;
+    if (this.#options.transports.length === 0) return false;
     const deadline = clock.now() + budgetMs;
     for (let attempt = 0; ; attempt += 1) {
       const row = await this.#claim(id);
-      if (!row) return (await this.#statusOf(id)) === 'accepted';
+      if (!row) return isAccepted(await this.#statusOf(id));
       const left = deadline - clock.now();
       const outcome = await this.#attempt(row, { timeoutMs: left, driven: true });
       if (outcome !== 'retry') return outcome === 'accepted';
@@ -147,6 +174,7 @@ export class SmsQueue {
    */
   async runDue(limit = 20): Promise<number> {
     const { db, clock } = this.#options;
+    if (this.#options.transports.length === 0) return 0;
     const now = new Date(clock.now());
     await db
       .updateTable('sms_messages')
@@ -175,9 +203,19 @@ export class SmsQueue {
     return accepted;
   }
 
-  /** Closes the transport. */
+  /** Closes every transport (each one's failure is logged, the others still close). */
   async close(): Promise<void> {
-    await this.#options.transport.close();
+    const results = await Promise.allSettled(
+      this.#options.transports.map((transport) => transport.close()),
+    );
+    for (const result of results) {
+      if (result.status === 'rejected') {
+        this.#options.logger.error(
+          { err: result.reason },
+          'an SMS transport did not close cleanly',
+        );
+      }
+    }
   }
 
   async #claim(id: string): Promise<SmsMessage | undefined> {
@@ -199,76 +237,139 @@ export class SmsQueue {
     return row?.status;
   }
 
+  /**
+   * One attempt: the limit check, then each transport in turn. `timeoutMs` bounds the whole
+   * attempt when a caller waits on it (`driven`): each transport still to try gets an equal
+   * share of what is left, so a gateway that hangs cannot use up the time of the next one.
+   */
   async #attempt(
     row: SmsMessage,
     { timeoutMs, driven }: { timeoutMs: number; driven: boolean },
-  ): Promise<'accepted' | 'retry' | 'failed'> {
-    const { db, clock, crypto, transport, logger } = this.#options;
+  ): Promise<'accepted' | 'retry' | 'failed' | 'limited'> {
+    const { db, clock, crypto, transports, logger, attemptTimeoutMs } = this.#options;
     const attempts = row.attempts + 1;
     const now = () => new Date(clock.now());
     if (row.text_box === null || (row.expires_at !== null && row.expires_at <= now())) {
       await this.#finish(row.id, { status: 'failed', attempts: row.attempts, error: 'expired' });
       return 'failed';
     }
-    try {
-      const signal = AbortSignal.timeout(
-        Math.max(1, Math.min(timeoutMs, this.#options.attemptTimeoutMs)),
-      );
-      const accepted = await transport.send(
-        { messageId: row.id, to: row.msisdn, text: crypto.open(row.text_box) },
-        signal,
-      );
-      await db
-        .updateTable('sms_messages')
-        .set({
-          status: 'accepted',
-          attempts,
-          text_box: null,
-          transport: transport.name,
-          transport_ref: accepted.transportRef ?? null,
-          last_error: null,
-          next_attempt_at: null,
-          updated_at: now(),
-        })
-        .where('id', '=', row.id)
-        .execute();
-      logger.info({ smsId: row.id, kind: row.kind, transport: transport.name }, 'SMS accepted');
-      return 'accepted';
-    } catch (error) {
-      const permanent = isPosError(error) && error.details.permanent === true;
-      const reason = describe(error);
-      logger.warn({ smsId: row.id, kind: row.kind, attempts, reason }, 'SMS attempt failed');
-      if (permanent || attempts >= this.#options.maxAttempts) {
-        await this.#finish(row.id, { status: 'failed', attempts, error: reason });
-        return 'failed';
+    const limit = await checkPerNumberLimit(db, this.#options.perNumberLimit, row, now());
+    if (!limit.allowed) return this.#overLimit(row, limit.freeAt, driven);
+
+    const text = crypto.open(row.text_box);
+    const deadline = driven ? clock.now() + timeoutMs : Number.POSITIVE_INFINITY;
+    const reasons: string[] = [];
+    let tried: string | null = null;
+    for (const [index, transport] of transports.entries()) {
+      const left = deadline - clock.now();
+      if (left <= 0) break;
+      const share = Math.min(attemptTimeoutMs, left / (transports.length - index));
+      tried = transport.name;
+      try {
+        const accepted = await transport.send(
+          { messageId: row.id, to: row.msisdn, text },
+          AbortSignal.timeout(Math.max(1, Math.floor(share))),
+        );
+        await db
+          .updateTable('sms_messages')
+          .set({
+            status: 'accepted',
+            attempts,
+            text_box: null,
+            transport: transport.name,
+            transport_ref: accepted.transportRef ?? null,
+            accepted_at: now(),
+            last_error: null,
+            next_attempt_at: null,
+            updated_at: now(),
+          })
+          .where('id', '=', row.id)
+          .execute();
+        logger.info(
+          { smsId: row.id, kind: row.kind, transport: transport.name, attempts },
+          'SMS accepted',
+        );
+        return 'accepted';
+      } catch (error) {
+        const permanent = isPosError(error) && error.details.permanent === true;
+        const reason = `${transport.name}: ${describe(error)}`;
+        reasons.push(reason);
+        logger.warn(
+          { smsId: row.id, kind: row.kind, transport: transport.name, attempts, permanent, reason },
+          'SMS attempt failed',
+        );
+        if (permanent) {
+          await this.#finish(row.id, {
+            status: 'failed',
+            attempts,
+            error: reason,
+            transport: tried,
+          });
+          return 'failed';
+        }
       }
-      const next = driven ? null : new Date(clock.now() + this.#backoff(attempts - 1));
-      await db
-        .updateTable('sms_messages')
-        .set({
-          status: 'queued',
-          attempts,
-          last_error: reason,
-          transport: transport.name,
-          next_attempt_at: next,
-          updated_at: now(),
-        })
-        .where('id', '=', row.id)
-        .execute();
-      return 'retry';
     }
+    const error = reasons.length === 0 ? 'no time left to try a transport' : reasons.join('; ');
+    if (attempts >= this.#options.maxAttempts) {
+      await this.#finish(row.id, { status: 'failed', attempts, error, transport: tried });
+      return 'failed';
+    }
+    const next = driven ? null : new Date(clock.now() + this.#backoff(attempts - 1));
+    await db
+      .updateTable('sms_messages')
+      .set({
+        status: 'queued',
+        attempts,
+        last_error: error.slice(0, 500),
+        transport: tried,
+        next_attempt_at: next,
+        updated_at: now(),
+      })
+      .where('id', '=', row.id)
+      .execute();
+    return 'retry';
+  }
+
+  /**
+   * A text over the per-number limit. A code (it has an expiry) is refused at once: its
+   * payment must not wait for a window that outlasts it. Others are put back until the window
+   * has room (a driven one goes back to its caller, who releases it to the background).
+   */
+  async #overLimit(row: SmsMessage, freeAt: Date, driven: boolean): Promise<'failed' | 'limited'> {
+    const { clock, logger, perNumberLimit } = this.#options;
+    const error = `rate limited: ${perNumberLimit.max} texts to this number in ${perNumberLimit.windowSeconds} s`;
+    logger.warn(
+      { smsId: row.id, kind: row.kind, freeAt: freeAt.toISOString() },
+      'SMS over the per-number limit',
+    );
+    if (row.expires_at !== null) {
+      await this.#finish(row.id, { status: 'failed', attempts: row.attempts, error });
+      return 'failed';
+    }
+    await this.#options.db
+      .updateTable('sms_messages')
+      .set({
+        status: 'queued',
+        last_error: error,
+        next_attempt_at: driven ? null : freeAt,
+        updated_at: new Date(clock.now()),
+      })
+      .where('id', '=', row.id)
+      .execute();
+    return 'limited';
   }
 
   async #finish(
     id: string,
-    outcome: { status: 'failed'; attempts: number; error: string },
+    outcome: { status: 'failed'; attempts: number; error: string; transport?: string | null },
   ): Promise<void> {
     await this.#options.db
       .updateTable('sms_messages')
       .set({
         status: outcome.status,
         attempts: outcome.attempts,
-        last_error: outcome.error,
+        last_error: outcome.error.slice(0, 500),
+        ...(outcome.transport === undefined ? {} : { transport: outcome.transport }),
         text_box: null,
         next_attempt_at: null,
         updated_at: new Date(this.#options.clock.now()),
@@ -277,16 +378,46 @@ export class SmsQueue {
       .execute();
   }
 
-  async #recordDelivery(transportRef: string, delivered: boolean): Promise<void> {
-    await this.#options.db
+  /**
+   * Records a delivery report against the message `transport` accepted under its reference.
+   * A delivered text becomes `delivered`; a failed report leaves it `accepted` (a transport did
+   * take it) with `delivery: failed`. A report can overtake the write of its own acceptance
+   * (a fast network), so one that matches nothing is tried again a few times.
+   */
+  async #recordDelivery(
+    transport: string,
+    report: SmsDeliveryReport,
+    retry: number,
+  ): Promise<void> {
+    const { db, clock, logger } = this.#options;
+    const result = await db
       .updateTable('sms_messages')
-      .set({
-        status: delivered ? 'delivered' : 'failed',
-        updated_at: new Date(this.#options.clock.now()),
-      })
-      .where('transport', '=', this.#options.transport.name)
-      .where('transport_ref', '=', transportRef)
-      .execute();
+      .set((eb) => ({
+        delivery: report.delivered ? 'delivered' : 'failed',
+        delivery_at: report.at,
+        status: report.delivered
+          ? eb
+              .case()
+              .when('status', '=', 'accepted')
+              .then('delivered' as const)
+              .else(eb.ref('status'))
+              .end()
+          : eb.ref('status'),
+        updated_at: new Date(clock.now()),
+      }))
+      .where('transport', '=', transport)
+      .where('transport_ref', '=', report.transportRef)
+      .executeTakeFirst();
+    if (result.numUpdatedRows > 0n) return;
+    if (retry >= REPORT_RETRIES) {
+      logger.warn(
+        { transport, transportRef: report.transportRef },
+        'a delivery report matched no SMS',
+      );
+      return;
+    }
+    await sleep(clock, REPORT_RETRY_MS * (retry + 1));
+    await this.#recordDelivery(transport, report, retry + 1);
   }
 
   #backoff(attempt: number): number {
@@ -298,6 +429,11 @@ export class SmsQueue {
 function describe(error: unknown): string {
   const text = isPosError(error) ? `${error.code}: ${error.message}` : String(error);
   return redactString(text).slice(0, 200);
+}
+
+/** True for a message a transport took (a delivery report may have come since). */
+function isAccepted(status: string | undefined): boolean {
+  return status === 'accepted' || status === 'delivered';
 }
 
 function sleep(clock: Clock, ms: number): Promise<void> {

@@ -1,10 +1,12 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { PosError } from '../../core/PosError.js';
 import * as initial from './migrations/0001_initial.js';
+import * as smsDelivery from './migrations/0002_sms_delivery.js';
 
 /** Every migration in order. Append new ones; never edit one that has shipped. */
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
+  '0002_sms_delivery': smsDelivery,
 };
 
 const provider: MigrationProvider = {

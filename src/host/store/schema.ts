@@ -159,7 +159,14 @@ export interface SettlementTable {
   settled_at: Date;
 }
 
+/**
+ * How far the queue got with a text: `queued` (waiting for its next attempt), `sending`,
+ * `accepted` (a transport took it), `delivered` (accepted, then reported delivered), `failed`
+ * (no transport took it, or it expired or was over the per-number limit), `cancelled`.
+ */
 export type SmsStatus = 'queued' | 'sending' | 'accepted' | 'delivered' | 'failed' | 'cancelled';
+/** What the network's delivery report said about an accepted text. */
+export type SmsDelivery = 'delivered' | 'failed';
 export type SmsKind = 'enrollment_pin' | 'otp' | 'lock_started' | 'lock_ended';
 
 export interface SmsMessageTable {
@@ -174,11 +181,19 @@ export interface SmsMessageTable {
   /** After this the message is worthless (a code past its expiry) and is not sent. */
   expires_at: Date | null;
   last_error: string | null;
+  /** The transport that accepted the text (while retrying: the last one tried). */
   transport: string | null;
+  /** That transport's reference for it, which delivery reports name. */
   transport_ref: string | null;
   payment_id: string | null;
   created_at: Date;
   updated_at: Date;
+  /** When a transport accepted it; what the per-number limit counts. */
+  accepted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** The delivery report's verdict, null until one arrives (not every transport gets one). */
+  delivery: ColumnType<SmsDelivery | null, SmsDelivery | null | undefined, SmsDelivery | null>;
+  /** When the network says it delivered the text or gave up. */
+  delivery_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface SmsOutboxTable {
