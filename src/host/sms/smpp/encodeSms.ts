@@ -1,4 +1,4 @@
-import { gsm7Septets } from './gsm7.js';
+import { gsmSeptets } from '../gsm/gsmAlphabet.js';
 
 /** `data_coding` values the transport sends. */
 export const DATA_CODING_GSM7 = 0x00;
@@ -39,7 +39,7 @@ export interface EncodedSms {
  * Throws a RangeError when the text needs more than 255 parts.
  */
 export function encodeSms(text: string, reference: number): EncodedSms {
-  const septets = gsm7Septets(text);
+  const septets = gsmSeptets(text);
   const dataCoding = septets === undefined ? DATA_CODING_UCS2 : DATA_CODING_GSM7;
   const chunks =
     septets === undefined ? splitUcs2(text) : splitGsm7(septets).map((chunk) => Buffer.from(chunk));

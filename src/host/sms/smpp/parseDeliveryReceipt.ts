@@ -1,4 +1,4 @@
-import { gsm7Septets } from './gsm7.js';
+import { gsmSeptets } from '../gsm/gsmAlphabet.js';
 
 /** What a receipt says about one submitted PDU. */
 export type ReceiptOutcome = 'delivered' | 'failed' | 'pending';
@@ -93,7 +93,7 @@ export function receiptText(shortMessage: unknown, dataCoding: number): string {
   if ((dataCoding & 0x0f) > 0x01) return message;
   let out = '';
   for (const char of message) {
-    const septets = gsm7Septets(char)?.[0];
+    const septets = gsmSeptets(char)?.[0];
     out += septets === undefined ? char : String.fromCharCode(...septets);
   }
   return out;
