@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import type { DestinationStream } from 'pino';
 import { createLogger, type Logger, type LogLevel } from '../../core/logger.js';
+import { SystemdNotifier } from '../../core/systemdNotify.js';
+import { stateName, type FlowSnapshot } from '../createTerminal.js';
 import { readTerminalSecrets } from '../readTerminalSecrets.js';
 import {
   loadTerminalConfig,
@@ -107,6 +109,45 @@ function loggerFor(io: PosTerminalIo, level: LogLevel): Logger {
     : createStderrLogger(level);
 }
 
+/** STATUS text for `systemctl status` while the flow has not reached idle yet. */
+function startingStatus(snapshot: FlowSnapshot): string | undefined {
+  switch (stateName(snapshot)) {
+    case 'signingIn':
+      return 'signing in to the host';
+    case 'signInWait':
+      return 'sign-in failed; retrying (is the host reachable?)';
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Tells systemd (a `Type=notify` unit) when the board is ready: once the flow first reaches
+ * idle, which it does only after the devices opened (startBoard) and sign-in succeeded (and the
+ * journal was recovered). Until then, sign-in trouble shows as STATUS. Returns an unsubscribe.
+ */
+function notifyWhenIdle(board: Board, notifier: SystemdNotifier): () => void {
+  let ready = false;
+  let lastStatus: string | undefined;
+  const check = (snapshot: FlowSnapshot): void => {
+    if (ready) return;
+    if (stateName(snapshot) === 'idle') {
+      ready = true;
+      notifier.ready(`ready: terminal ${board.status.current().terminalId}, idle`);
+      return;
+    }
+    const status = startingStatus(snapshot);
+    if (status !== undefined && status !== lastStatus) {
+      lastStatus = status;
+      notifier.status(status);
+    }
+  };
+  check(board.terminal.actor.getSnapshot());
+  return board.terminal.onScreen((_screen, snapshot) => {
+    check(snapshot);
+  });
+}
+
 async function run(io: PosTerminalIo, configFile: string): Promise<number> {
   let config: TerminalConfig;
   try {
@@ -116,6 +157,24 @@ async function run(io: PosTerminalIo, configFile: string): Promise<number> {
     return EXIT.config;
   }
   const logger = loggerFor(io, config.logLevel);
+  // systemd's notify protocol (a no-op without NOTIFY_SOCKET). The watchdog pings come from a
+  // timer on this event loop from the start (systemd arms the watchdog when the process starts,
+  // not at READY): a loop that hangs stops them, and systemd kills and restarts the service.
+  const notifier = new SystemdNotifier({ env: io.env, logger });
+  const pingEveryMs = notifier.watchdogIntervalMs();
+  const watchdog =
+    pingEveryMs === undefined
+      ? undefined
+      : setInterval(() => {
+          notifier.watchdog();
+        }, pingEveryMs);
+  notifier.status('starting: opening the devices');
+  const shutDown = async (board: Board | undefined, status: string): Promise<void> => {
+    notifier.stopping(status);
+    await board?.stop();
+    clearInterval(watchdog);
+    await notifier.close();
+  };
   let board: Board;
   try {
     // Loaded here, not at the top: it pulls in the drivers' native bindings (PC/SC, epoll,
@@ -123,6 +182,7 @@ async function run(io: PosTerminalIo, configFile: string): Promise<number> {
     const { startBoard } = await import('./startBoard.js');
     board = await startBoard({ config, logger });
   } catch (error) {
+    await shutDown(undefined, 'the terminal could not start');
     if (reportConfigError(io, configFile, error)) {
       logger.fatal({ err: error }, 'the terminal config is not usable');
       return EXIT.config;
@@ -130,10 +190,12 @@ async function run(io: PosTerminalIo, configFile: string): Promise<number> {
     logger.fatal({ err: error }, 'the terminal could not start');
     return EXIT.failed;
   }
+  const unsubscribe = notifyWhenIdle(board, notifier);
   if (!io.stop.aborted) {
     await new Promise((resolve) => io.stop.addEventListener('abort', resolve, { once: true }));
   }
-  await board.stop();
+  unsubscribe();
+  await shutDown(board, 'stopping');
   return EXIT.ok;
 }
 
