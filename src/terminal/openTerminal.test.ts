@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeTerminalConfig } from '../testing/terminalConfigFile.js';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -12,7 +13,6 @@ import { FakePrinter } from '../../drivers/printer/FakePrinter.js';
 import { LiveHost } from '../testing/LiveHost.js';
 import { useTestDatabase } from '../testing/useTestDatabase.js';
 import { stateName, type Terminal } from './createTerminal.js';
-import { hashSupervisorPassword } from './effects/supervisorPassword.js';
 import type { HostLink } from './hostClient/HostClient.js';
 import { openTerminal } from './openTerminal.js';
 import { loadTerminalConfig } from './terminalConfig.js';
@@ -37,20 +37,7 @@ describe('openTerminal against a live host', () => {
   async function start(links: HostLink[]): Promise<Terminal> {
     host = await LiveHost.start(database.db);
     const { terminalId, key } = await host.addTerminal('T0000077');
-    const keyFile = path.join(dir, 'terminal.key');
-    writeFileSync(keyFile, `${key}\n`, { mode: 0o600 });
-    const configFile = path.join(dir, 'config.json');
-    writeFileSync(
-      configFile,
-      JSON.stringify({
-        terminalId,
-        terminalKeyFile: keyFile,
-        host: { url: host.url, retryDelayMs: 0 },
-        journalPath: path.join(dir, 'journal.db'),
-        language: 'en',
-        supervisorPasswordHash: await hashSupervisorPassword('2468'),
-      }),
-    );
+    const configFile = await writeTerminalConfig(dir, { terminalId, key, hostUrl: host.url });
     const opened = openTerminal(
       loadTerminalConfig({ file: configFile }),
       { reader: new FakeCardReader(), keypad: new FakeKeypad(), printer: new FakePrinter() },

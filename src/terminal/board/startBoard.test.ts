@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeTerminalConfig } from '../../testing/terminalConfigFile.js';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
@@ -13,7 +14,6 @@ import { FakePrinter } from '../../../drivers/printer/FakePrinter.js';
 import { LiveHost } from '../../testing/LiveHost.js';
 import { useTestDatabase } from '../../testing/useTestDatabase.js';
 import { stateName } from '../createTerminal.js';
-import { hashSupervisorPassword } from '../effects/supervisorPassword.js';
 import { loadTerminalConfig, type TerminalConfig } from '../terminalConfig.js';
 import { startBoard, type Board } from './startBoard.js';
 
@@ -53,28 +53,13 @@ describe('startBoard', () => {
       ({ terminalId, key } = await host.addTerminal(terminalId));
       url = host.url;
     }
-    const keyFile = path.join(dir, 'terminal.key');
-    writeFileSync(keyFile, `${key}\n`, { mode: 0o600 });
-    const file = path.join(dir, 'config.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        terminalId,
-        terminalKeyFile: keyFile,
-        host: { url, retryDelayMs: 0 },
-        journalPath: path.join(dir, 'journal.db'),
-        language: 'zh-CN',
-        supervisorPasswordHash: await hashSupervisorPassword('2468'),
-        devices: {
-          simulator: true,
-          reader: { kind: 'fake' },
-          keypad: { kind: 'fake' },
-          printer: { kind: 'fake' },
-          modem: { kind: 'fake' },
-          display: { timeZone: 'Asia/Shanghai' },
-        },
-      }),
-    );
+    const file = await writeTerminalConfig(dir, {
+      terminalId,
+      key,
+      hostUrl: url,
+      language: 'zh-CN',
+      simulatorDevices: true,
+    });
     return loadTerminalConfig({ file });
   }
 

@@ -1,12 +1,12 @@
+import { writeTerminalConfig } from '../../testing/terminalConfigFile.js';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LiveHost } from '../../testing/LiveHost.js';
 import { useTestDatabase } from '../../testing/useTestDatabase.js';
-import { hashSupervisorPassword } from '../effects/supervisorPassword.js';
 
 const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
 
@@ -67,28 +67,12 @@ describe('pos-terminal under systemd (Type=notify)', () => {
     const host = await LiveHost.start(database.db);
     cleanups.push(() => host.close());
     const { terminalId, key } = await host.addTerminal('T0000089');
-    const keyFile = path.join(dir, 'terminal.key');
-    writeFileSync(keyFile, `${key}\n`, { mode: 0o600 });
-    const configFile = path.join(dir, 'config.json');
-    writeFileSync(
-      configFile,
-      JSON.stringify({
-        terminalId,
-        terminalKeyFile: keyFile,
-        host: { url: host.url, retryDelayMs: 0 },
-        journalPath: path.join(dir, 'journal.db'),
-        language: 'en',
-        supervisorPasswordHash: await hashSupervisorPassword('2468'),
-        devices: {
-          simulator: true,
-          reader: { kind: 'fake' },
-          keypad: { kind: 'fake' },
-          printer: { kind: 'fake' },
-          modem: { kind: 'fake' },
-          display: { timeZone: 'Asia/Shanghai' },
-        },
-      }),
-    );
+    const configFile = await writeTerminalConfig(dir, {
+      terminalId,
+      key,
+      hostUrl: host.url,
+      simulatorDevices: true,
+    });
 
     const socketPath = path.join(dir, 'notify.sock');
     const notify = new FakeNotifySocket(socketPath);
