@@ -2,26 +2,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { displayWidth } from '../../src/core/displayWidth.js';
 import type { BatchFiguresView, SalesSlip, SettlementReport } from './PrintDocument.js';
+import { contractSlip } from './printerContract.js';
 import { renderDocumentText } from './renderDocumentText.js';
 
 const sale: SalesSlip = {
-  kind: 'sales-slip',
+  ...contractSlip,
   language: 'zh-CN',
   merchant: {
     id: '898310048160001',
     name: '上海幸运面馆有限公司 Lucky Noodle House (People Square)',
   },
-  terminalId: 'T0000001',
-  operator: '01',
-  type: 'sale',
-  account: '138****8000',
-  batch: '000001',
-  trace: '000123',
-  authCode: 'A1B2C3',
-  reference: '000000123456',
-  time: '2026-11-23T08:30:15.000Z',
-  amount: { value: 1250, currency: 'CNY' },
-  reprint: false,
 };
 
 function figures(

@@ -6,6 +6,7 @@ import { isPosError } from '../../../src/core/PosError.js';
 import { openPtyPair, type PtyPair } from '../../../src/testing/ptyPair.js';
 import { decodeEscPos, toText } from '../escpos/decodeEscPos.js';
 import type { SalesSlip, SettlementReport } from '../PrintDocument.js';
+import { contractSlip } from '../printerContract.js';
 import { renderDocumentText } from '../renderDocumentText.js';
 import { DeviceFileLink } from './DeviceFileLink.js';
 import { EscPosPrinter } from './EscPosPrinter.js';
@@ -21,20 +22,9 @@ import { TcpLink } from './TcpLink.js';
 const fast = { statusTimeoutMs: 500, pollMs: 20, reconnectDelayMs: 20, maxReconnectDelayMs: 100 };
 
 const chineseSale: SalesSlip = {
-  kind: 'sales-slip',
+  ...contractSlip,
   language: 'zh-CN',
   merchant: { id: '898310048160001', name: '幸运面馆' },
-  terminalId: 'T0000001',
-  operator: '01',
-  type: 'sale',
-  account: '138****8000',
-  batch: '000001',
-  trace: '000123',
-  authCode: 'A1B2C3',
-  reference: '000000123456',
-  time: '2026-11-23T08:30:15.000Z',
-  amount: { value: 1250, currency: 'CNY' },
-  reprint: false,
 };
 
 const englishReprint: SalesSlip = {
