@@ -61,6 +61,21 @@ describe('FakePrinter', () => {
     expect(printer.text()).toContain('AMOUNT                 CNY 12.50\n');
   });
 
+  it('prints a test page', async () => {
+    const { printer } = await openPrinter();
+    await printer.print({
+      kind: 'test-page',
+      language: 'en',
+      terminalId: 'T0000001',
+      version: '0.1.0',
+      time: '2026-11-23T08:30:15Z',
+    });
+    expect(printer.printed.map((document) => document.kind)).toEqual(['test-page']);
+    expect(printer.text()).toContain('          PRINTER TEST\n');
+    expect(printer.text()).toContain('VERSION                    0.1.0\n');
+    expect(printer.text().endsWith('     -- end of test page --\n')).toBe(true);
+  });
+
   it('puts a blank line between documents in its text', async () => {
     const { printer } = await openPrinter();
     await printer.print(slip);

@@ -51,5 +51,23 @@ export interface BatchFiguresView {
   readonly totals: { readonly sale: Money; readonly refund: Money };
 }
 
+/**
+ * The printer test page a technician prints from the console (`test printer`): the terminal's
+ * identity and software version, then samples that show whether the printer works as the
+ * slips need it to (paper width, character sets including Chinese, bold, enlarged text, cut).
+ *
+ * Carries no transaction data. Printed in Chinese character mode whatever its language, so the
+ * printer's GB18030 font is checked either way.
+ */
+export interface TestPage {
+  readonly kind: 'test-page';
+  readonly language: 'zh-CN' | 'en';
+  readonly terminalId: string;
+  /** The software version, e.g. `0.1.0`. */
+  readonly version: string;
+  /** ISO 8601 UTC time it was printed. */
+  readonly time: string;
+}
+
 /** Anything the terminal prints. */
-export type PrintDocument = SalesSlip | SettlementReport;
+export type PrintDocument = SalesSlip | SettlementReport | TestPage;

@@ -5,6 +5,7 @@ import type {
   PrintDocument,
   SalesSlip,
   SettlementReport,
+  TestPage,
 } from './PrintDocument.js';
 import { SLIP_LABELS, type SlipLabels, type SlipLanguage } from './slipLabels.js';
 
@@ -12,29 +13,47 @@ import { SLIP_LABELS, type SlipLabels, type SlipLanguage } from './slipLabels.js
 export const SLIP_COLUMNS = 32;
 
 const RULE: SlipLine = { text: '-'.repeat(SLIP_COLUMNS), align: 'left' };
+/** Column digits, `0123456789` repeated, exactly {@link SLIP_COLUMNS} wide. */
+const RULER = Array.from({ length: SLIP_COLUMNS }, (_, column) => String(column % 10)).join('');
+/** Printable ASCII from `!` to `~` (the space would not show). */
+const ASCII_SET = Array.from({ length: 0x7e - 0x20 }, (_, i) => String.fromCharCode(0x21 + i)).join(
+  '',
+);
+/**
+ * The Chinese sample of the test page, in either language: 16 double-width characters that
+ * fill the line, so they end under the ruler's last digit when the GB18030 font is right.
+ */
+const CHINESE_SAMPLE = '中文打印测试：一二三四五六七八九';
 const BEIJING_OFFSET_MS = 8 * 60 * 60 * 1000;
 const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
 
 /**
- * One line of a laid-out document: its text (no centring spaces, at most {@link SLIP_COLUMNS}
- * columns), how it sits on the line and how it stands out. `tall` lines are printed double
- * height (same width), so they keep the 32-column layout.
+ * One line of a laid-out document: its text (no centring spaces), how it sits on the line and
+ * how it stands out. `tall` lines are printed double height (same width), so they keep the
+ * 32-column layout; `wide` lines are printed double width, so their text takes at most half of
+ * it. The text takes at most {@link SLIP_COLUMNS} columns on paper either way.
  */
 export interface SlipLine {
   readonly text: string;
   readonly align: 'left' | 'center';
   readonly bold?: boolean;
   readonly tall?: boolean;
+  readonly wide?: boolean;
 }
 
-/** A stretch of paper printed in one go: a slip copy, or a report. */
+/** A stretch of paper printed in one go: a slip copy, a report or a test page. */
 export type SlipPage = readonly SlipLine[];
 
 /**
  * Lays a document out in pages of styled lines, the layout `renderDocumentText` describes: a
  * sales slip gives two pages (the merchant's copy, then the customer's), a settlement report
- * one. Titles are bold and tall, the amount bold and tall, the reprint mark and the
- * settlement verdict bold.
+ * and a test page one each. Titles are bold and tall, the amount bold and tall, the reprint
+ * mark and the settlement verdict bold.
+ *
+ * The test page shows the terminal id, the software version and the time (as slips show it),
+ * then a ruler of column digits exactly as wide as the paper, the printable ASCII set, a line
+ * of Chinese (16 characters filling the line, in both languages), a bold and a double-size
+ * (double width and height) sample, and its end mark.
  *
  * @throws RangeError when the document's time is not an ISO 8601 time with a zone
  */
@@ -49,6 +68,8 @@ export function layoutDocument(document: PrintDocument): SlipPage[] {
       ];
     case 'settlement-report':
       return [settlementReport(document, labels, language)];
+    case 'test-page':
+      return [testPage(document, labels, language)];
     default: {
       const unknown: never = document;
       throw new TypeError(`cannot print a ${String((unknown as { kind: unknown }).kind)}`);
@@ -56,10 +77,14 @@ export function layoutDocument(document: PrintDocument): SlipPage[] {
   }
 }
 
-/** The line as plain text: a centred line gets `floor((32 - width) / 2)` leading spaces. */
+/**
+ * The line as plain text: a centred line gets `floor((32 - width) / 2)` leading spaces, where
+ * the width is that on paper (twice the text's for a `wide` line, whose text is not doubled).
+ */
 export function plainLine(line: SlipLine): string {
   if (line.align === 'left') return line.text;
-  return ' '.repeat(Math.floor((SLIP_COLUMNS - displayWidth(line.text)) / 2)) + line.text;
+  const width = displayWidth(line.text) * (line.wide ? 2 : 1);
+  return ' '.repeat(Math.floor((SLIP_COLUMNS - width) / 2)) + line.text;
 }
 
 function slipCopy(
@@ -131,6 +156,26 @@ function settlementReport(
       report.result === 'balanced' ? labels.balanced : labels.outOfBalance,
       { bold: true },
     ),
+  ];
+}
+
+function testPage(page: TestPage, labels: SlipLabels, language: SlipLanguage): SlipLine[] {
+  return [
+    ...centred(labels.testPageTitle, { bold: true, tall: true }),
+    RULE,
+    ...labelled(labels.terminalId, page.terminalId),
+    ...labelled(labels.version, page.version),
+    ...labelled(labels.time, slipTime(page.time, language)),
+    RULE,
+    left(RULER),
+    ...wrapped(ASCII_SET),
+    ...wrapped(CHINESE_SAMPLE),
+    ...wrapped(labels.boldSample, { bold: true }),
+    ...wrapToWidth(labels.doubleSizeSample, SLIP_COLUMNS / 2).map((line) =>
+      left(line, { tall: true, wide: true }),
+    ),
+    RULE,
+    ...centred(labels.endOfTestPage),
   ];
 }
 
@@ -206,7 +251,7 @@ function labelled(label: string, value: string | undefined, style: Style = {}): 
   ];
 }
 
-type Style = Pick<SlipLine, 'bold' | 'tall'>;
+type Style = Pick<SlipLine, 'bold' | 'tall' | 'wide'>;
 
 function left(text: string, style: Style = {}): SlipLine {
   return { text, align: 'left', ...style };

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { displayWidth } from '../../src/core/displayWidth.js';
-import type { BatchFiguresView, SalesSlip, SettlementReport } from './PrintDocument.js';
+import { layoutDocument, plainLine } from './layoutDocument.js';
+import type { BatchFiguresView, SalesSlip, SettlementReport, TestPage } from './PrintDocument.js';
 import { contractSlip } from './printerContract.js';
 import { renderDocumentText } from './renderDocumentText.js';
 
@@ -405,5 +406,93 @@ describe('renderDocumentText: settlement report', () => {
     ]);
     expect(lines).toContain('结算结果                    不平');
     expectPrintable(lines);
+  });
+});
+
+const testPage: TestPage = {
+  kind: 'test-page',
+  language: 'en',
+  terminalId: 'T0000001',
+  version: '0.1.0',
+  time: '2026-12-31T16:05:09.5Z',
+};
+
+describe('renderDocumentText: test page', () => {
+  it('prints an English test page: identity, UTC time, ruler, character sets, samples', () => {
+    expect(renderDocumentText(testPage)).toEqual([
+      '          PRINTER TEST',
+      '--------------------------------',
+      'TERMINAL ID             T0000001',
+      'VERSION                    0.1.0',
+      'TIME     2026-12-31 16:05:09 UTC',
+      '--------------------------------',
+      '01234567890123456789012345678901',
+      '!"#$%&\'()*+,-./0123456789:;<=>?@',
+      'ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`',
+      'abcdefghijklmnopqrstuvwxyz{|}~',
+      '中文打印测试：一二三四五六七八九',
+      'Bold sample 123',
+      'Double size 2x2',
+      '--------------------------------',
+      '     -- end of test page --',
+    ]);
+  });
+
+  it('prints a Chinese test page in Beijing time, across the new year', () => {
+    const lines = renderDocumentText({ ...testPage, language: 'zh-CN' });
+    expect(lines.slice(0, 5)).toEqual([
+      '            打印测试',
+      '--------------------------------',
+      '终端编号                T0000001',
+      '软件版本                   0.1.0',
+      '日期时间     2027-01-01 00:05:09',
+    ]);
+    expect(lines.slice(10)).toEqual([
+      '中文打印测试：一二三四五六七八九',
+      '粗体样张 Bold 123',
+      '倍宽倍高 2x2',
+      '--------------------------------',
+      '        -- 测试页结束 --',
+    ]);
+  });
+
+  it('styles the title bold and tall, the bold sample bold, the double-size sample 2x2', () => {
+    const [page = []] = layoutDocument({ ...testPage, language: 'zh-CN' });
+    const styles = page
+      .filter((line) => line.bold === true || line.tall === true || line.wide === true)
+      .map((line) => ({ ...line }));
+    expect(styles).toEqual([
+      { text: '打印测试', align: 'center', bold: true, tall: true },
+      { text: '粗体样张 Bold 123', align: 'left', bold: true },
+      { text: '倍宽倍高 2x2', align: 'left', tall: true, wide: true },
+    ]);
+  });
+
+  it('centres a double-width line by its width on paper', () => {
+    expect(plainLine({ text: 'ABCD', align: 'center', wide: true })).toBe(`${' '.repeat(12)}ABCD`);
+    expect(plainLine({ text: 'ABCD', align: 'center' })).toBe(`${' '.repeat(14)}ABCD`);
+  });
+
+  it('refuses a time without a zone', () => {
+    expect(() => renderDocumentText({ ...testPage, time: '2026-12-31T16:05:09' })).toThrow(
+      RangeError,
+    );
+  });
+
+  it('keeps every line within the paper whatever the terminal id and version', () => {
+    const text = fc.string({
+      unit: fc.constantFrom('上', 'Ｗ', 'A', '7', '.', ' ', '😀', '\n', '\u001b'),
+      maxLength: 80,
+    });
+    fc.assert(
+      fc.property(text, text, fc.constantFrom('zh-CN', 'en'), (terminalId, version, language) => {
+        const document: TestPage = { ...testPage, terminalId, version, language };
+        expectPrintable(renderDocumentText(document));
+        for (const line of layoutDocument(document).flat()) {
+          const onPaper = displayWidth(plainLine(line)) + (line.wide ? displayWidth(line.text) : 0);
+          expect(onPaper, line.text).toBeLessThanOrEqual(32);
+        }
+      }),
+    );
   });
 });

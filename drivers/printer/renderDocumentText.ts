@@ -18,6 +18,10 @@ const COPY_GAP = ['', ''];
  * - A settlement report puts the terminal's and the host's counts and totals side by side
  *   (label and both figures on one line when they fit, otherwise the figures under their
  *   label, otherwise each figure on its own line) and ends with the verdict.
+ * - A test page shows the terminal id, the software version and the time, a ruler of column
+ *   digits as wide as the paper, the printable ASCII set, a line of Chinese (in both
+ *   languages), a bold and a double-size sample, and its end mark. A double-size line's text
+ *   is not doubled here: it takes twice its width on paper, at most {@link SLIP_COLUMNS}.
  *
  * Times: the document's ISO 8601 time is printed as `YYYY-MM-DD HH:MM:SS`. A Chinese slip shows
  * Beijing time (UTC+8, no daylight saving), the time the cashier and customer live in; an

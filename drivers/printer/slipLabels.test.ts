@@ -21,6 +21,11 @@ describe('SLIP_LABELS', () => {
     }
   });
 
+  it('has a double-size sample that fits on a line printed double width', () => {
+    expect(displayWidth(zh.doubleSizeSample)).toBeLessThanOrEqual(16);
+    expect(displayWidth(en.doubleSizeSample)).toBeLessThanOrEqual(16);
+  });
+
   it('is Chinese in zh-CN and English in en', () => {
     expect(zh.merchantCopy).toBe('商户存根');
     expect(en.customerCopy).toBe('CUSTOMER COPY');

@@ -3,7 +3,7 @@ import type { PrintDocument } from './PrintDocument.js';
 /** The languages slips are printed in. */
 export type SlipLanguage = PrintDocument['language'];
 
-/** Every fixed text printed on a slip or report, in one language. */
+/** Every fixed text printed on a slip, report or test page, in one language. */
 export interface SlipLabels {
   readonly salesSlipTitle: string;
   readonly merchantCopy: string;
@@ -39,6 +39,12 @@ export interface SlipLabels {
   readonly result: string;
   readonly balanced: string;
   readonly outOfBalance: string;
+  readonly testPageTitle: string;
+  readonly version: string;
+  readonly boldSample: string;
+  /** Printed double width: at most 16 columns. */
+  readonly doubleSizeSample: string;
+  readonly endOfTestPage: string;
 }
 
 /**
@@ -81,6 +87,11 @@ export const SLIP_LABELS: Readonly<Record<SlipLanguage, SlipLabels>> = {
     result: '结算结果',
     balanced: '平账',
     outOfBalance: '不平',
+    testPageTitle: '打印测试',
+    version: '软件版本',
+    boldSample: '粗体样张 Bold 123',
+    doubleSizeSample: '倍宽倍高 2x2',
+    endOfTestPage: '-- 测试页结束 --',
   },
   en: {
     salesSlipTitle: 'COMBOPAY SALES SLIP',
@@ -117,5 +128,10 @@ export const SLIP_LABELS: Readonly<Record<SlipLanguage, SlipLabels>> = {
     result: 'RESULT',
     balanced: 'BALANCED',
     outOfBalance: 'OUT OF BALANCE',
+    testPageTitle: 'PRINTER TEST',
+    version: 'VERSION',
+    boldSample: 'Bold sample 123',
+    doubleSizeSample: 'Double size 2x2',
+    endOfTestPage: '-- end of test page --',
   },
 };

@@ -1,10 +1,11 @@
 /**
- * Previews a slip as the printer would print it: builds a sample document (or reads a
- * PrintDocument from a JSON file), encodes it to ESC/POS bytes with EscPosPrinter's encoder,
- * decodes those bytes and prints the text.
+ * Previews a slip as the printer would print it: builds a sample document (a sale, void or
+ * refund slip; a settlement report with --report; the printer test page with --test-page) or
+ * reads a PrintDocument from a JSON file, encodes it to ESC/POS bytes with EscPosPrinter's
+ * encoder, decodes those bytes and prints the text.
  *
  *   npx tsx scripts/printer/previewSlip.ts [--language zh-CN|en] [--type sale|void|refund]
- *       [--reprint] [--report] [--file document.json] [--modes] [--hex]
+ *       [--reprint] [--report] [--test-page] [--file document.json] [--modes] [--hex]
  *
  * --modes prefixes each line with its print modes (B bold, WxH size); --hex also dumps the bytes.
  */
@@ -16,6 +17,7 @@ import type {
   PrintDocument,
   SalesSlip,
   SettlementReport,
+  TestPage,
 } from '../../drivers/printer/PrintDocument.js';
 
 const { values } = parseArgs({
@@ -24,6 +26,7 @@ const { values } = parseArgs({
     type: { type: 'string', default: 'sale' },
     reprint: { type: 'boolean', default: false },
     report: { type: 'boolean', default: false },
+    'test-page': { type: 'boolean', default: false },
     file: { type: 'string' },
     modes: { type: 'boolean', default: false },
     hex: { type: 'boolean', default: false },
@@ -69,11 +72,21 @@ const sampleReport: SettlementReport = {
   },
 };
 
+const sampleTestPage: TestPage = {
+  kind: 'test-page',
+  language,
+  terminalId: 'T0000001',
+  version: '0.1.0',
+  time: new Date().toISOString(),
+};
+
 const document: PrintDocument = values.file
   ? (JSON.parse(await readFile(values.file, 'utf8')) as PrintDocument)
-  : values.report
-    ? sampleReport
-    : sampleSlip;
+  : values['test-page']
+    ? sampleTestPage
+    : values.report
+      ? sampleReport
+      : sampleSlip;
 
 const bytes = encodeDocument(document);
 const decoded = decodeEscPos(bytes);

@@ -9,12 +9,14 @@ const INITIALISE = Buffer.from([0x1b, 0x40]);
 const CHINESE_MODE_ON = Buffer.from([0x1c, 0x26]);
 const CHINESE_MODE_OFF = Buffer.from([0x1c, 0x2e]);
 /**
- * `GS !` with height ×2 (bits 0–3) and width ×1 (bits 4–7). Written raw: node-thermal-printer's
+ * `GS !` with the width multiplier in bits 4–7 and the height's in bits 0–3 (each less one):
+ * `0x01` double height, `0x11` double width and height. Written raw: node-thermal-printer's
  * `setTextSize(height, width)` puts `height` in bits 4–7, which Epson defines as the width, and
  * `ESC !` (its `setTextDoubleHeight`) does not enlarge Chinese characters.
  */
-const TALL = Buffer.from([0x1d, 0x21, 0x01]);
-const NORMAL_SIZE = Buffer.from([0x1d, 0x21, 0x00]);
+function characterSize(line: SlipLine): Buffer {
+  return Buffer.from([0x1d, 0x21, (line.wide ? 0x10 : 0) | (line.tall ? 0x01 : 0)]);
+}
 
 const PLAIN: SlipLine = { text: '', align: 'left' };
 
@@ -25,7 +27,9 @@ function changeModes(printer: ThermalPrinter, from: SlipLine, to: SlipLine): voi
     else printer.alignLeft();
   }
   if (Boolean(to.bold) !== Boolean(from.bold)) printer.bold(Boolean(to.bold));
-  if (Boolean(to.tall) !== Boolean(from.tall)) printer.add(to.tall ? TALL : NORMAL_SIZE);
+  if (Boolean(to.tall) !== Boolean(from.tall) || Boolean(to.wide) !== Boolean(from.wide)) {
+    printer.add(characterSize(to));
+  }
 }
 
 /** node-thermal-printer builds bytes only: the driver writes them through its own link. */
@@ -37,10 +41,11 @@ const NO_INTERFACE = {
 /**
  * The ESC/POS bytes of a document for a 58 mm Epson-compatible printer (32 columns), built with
  * node-thermal-printer: each page of `layoutDocument` (merchant copy, customer copy; or the
- * report) starts with `ESC @` and the character set, and ends with a feed and a full cut.
+ * report; or the test page) starts with `ESC @` and the character set, and ends with a feed
+ * and a full cut. Tall lines are printed double height, wide ones double width (`GS !`).
  *
- * Chinese documents, and English ones whose text is not all ASCII (a Chinese merchant name),
- * print in the CHINA character set with Chinese character mode on (`FS &`): GB18030, of which
+ * Chinese documents, and English ones whose text is not all ASCII (a Chinese merchant name, a
+ * test page's Chinese sample), print in the CHINA character set with Chinese character mode on (`FS &`): GB18030, of which
  * the GBK characters are printed; others in PC437 with Chinese mode off. Characters the
  * printer cannot print become `?`.
  *
