@@ -38,6 +38,11 @@ export interface CardReader {
   onCard(listener: (card: PresentedCard) => void): () => void;
   /** Called when the card with `uid` leaves the field. Returns a function that unsubscribes. */
   onCardRemoved(listener: (uid: string) => void): () => void;
+  /**
+   * Whether a reader is connected and usable now (the last value {@link onStatus} reported;
+   * false before {@link open} and after {@link close}).
+   */
+  readonly available: boolean;
   /** Called when the reader becomes available (true) or unavailable (false). */
   onStatus(listener: (available: boolean) => void): () => void;
   /**

@@ -113,6 +113,10 @@ export class FakeCardReader implements CardReader {
     return this.#removedListeners.add(listener);
   }
 
+  get available(): boolean {
+    return this.#open && this.#plugged;
+  }
+
   onStatus(listener: (available: boolean) => void): () => void {
     return this.#statusListeners.add(listener);
   }

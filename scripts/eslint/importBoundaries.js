@@ -34,7 +34,29 @@ export const zones = [
   {
     name: 'terminal-main',
     pattern: /^src\/terminal\/(main\.ts$|board\/)/,
-    allow: ['core', 'protocol', 'terminal', 'flow', 'drivers', 'drivers-hw', 'ui'],
+    allow: [
+      'core',
+      'protocol',
+      'terminal',
+      'control-protocol',
+      'flow',
+      'drivers',
+      'drivers-hw',
+      'ui',
+    ],
+  },
+  // The control protocol between the terminal and its technician console: data only.
+  {
+    name: 'control-protocol',
+    pattern: /^src\/terminal\/control\/controlProtocol\.(ts|js)$/,
+    allow: ['core'],
+  },
+  // The technician console (pos-console): talks to the terminal only through the control
+  // protocol, never to its devices or journal. It opens its own serial tty (serialport).
+  {
+    name: 'console',
+    pattern: /^src\/terminal\/console\//,
+    allow: ['core', 'console', 'control-protocol'],
   },
   {
     name: 'flow',
@@ -44,7 +66,7 @@ export const zones = [
   {
     name: 'terminal',
     pattern: /^src\/terminal\//,
-    allow: ['core', 'protocol', 'terminal', 'flow', 'drivers'],
+    allow: ['core', 'protocol', 'terminal', 'control-protocol', 'flow', 'drivers'],
   },
   // The host's GSM modem transport drives the one device the host has: the AT channel from
   // drivers/ and the serial port through drivers/modem/hw, never a hardware package itself.
@@ -57,7 +79,18 @@ export const zones = [
   {
     name: 'testing',
     pattern: /^src\/testing\//,
-    allow: ['core', 'protocol', 'terminal', 'flow', 'host', 'drivers', 'ui', 'testing'],
+    allow: [
+      'core',
+      'protocol',
+      'terminal',
+      'control-protocol',
+      'console',
+      'flow',
+      'host',
+      'drivers',
+      'ui',
+      'testing',
+    ],
   },
   {
     name: 'ui',
@@ -78,7 +111,8 @@ export const testExtraZones = ['drivers-hw', 'testing'];
 export const restrictedPackages = {
   packages: ['nfc-pcsc', 'onoff', 'serialport', 'node-thermal-printer', 'epoll'],
   prefixes: ['@serialport/', '@pokusew/'],
-  allowedZones: ['drivers-hw', 'terminal-main', 'scripts'],
+  // The console opens its own serial tty (not a terminal device) with serialport.
+  allowedZones: ['drivers-hw', 'terminal-main', 'console', 'scripts'],
 };
 
 /**

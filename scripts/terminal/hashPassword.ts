@@ -1,13 +1,31 @@
 /**
- * Prints the scrypt hash of a new supervisor password for the terminal config's
- * `supervisorPasswordHash`. The password is read from stdin (typed twice, not echoed on a
- * terminal; or piped, one line), never from the command line, where `ps` and the shell history
- * would keep it.
+ * Prints the scrypt hash of a new password for the terminal config: the supervisor's
+ * (`supervisorPasswordHash`, 4 to 12 digits, typed on the keypad) or with `--technician` the
+ * technician console's (`console.passwordHash`, 10 to 128 characters). The password is read
+ * from stdin (typed twice, not echoed on a terminal; or piped, one line), never from the
+ * command line, where `ps` and the shell history would keep it.
  *
  *   npm run -s terminal:hash-password
+ *   npm run -s terminal:hash-password -- --technician
  */
 import { createInterface } from 'node:readline';
 import { hashSupervisorPassword } from '../../src/terminal/effects/supervisorPassword.js';
+import { hashPassword } from '../../src/terminal/passwordHash.js';
+
+const technician = process.argv.includes('--technician');
+const unknown = process.argv.slice(2).filter((arg) => arg !== '--technician');
+if (unknown.length > 0) {
+  process.stderr.write(`unknown argument ${unknown.join(' ')}; usage: [--technician]\n`);
+  process.exit(2);
+}
+
+/** The technician password guards the serial console: long enough not to be guessed. */
+async function hashTechnicianPassword(password: string): Promise<string> {
+  if (password.length < 10 || password.length > 128) {
+    throw new Error('a technician password is 10 to 128 characters');
+  }
+  return hashPassword(password);
+}
 
 function muted(): void {
   // Nothing: the typed characters are not shown.
@@ -30,7 +48,11 @@ async function readLine(prompt: string): Promise<string> {
   return line.trim();
 }
 
-const first = await readLine('Supervisor password (4-12 digits): ');
+const first = await readLine(
+  technician
+    ? 'Technician console password (10-128 characters): '
+    : 'Supervisor password (4-12 digits): ',
+);
 if (process.stdin.isTTY) {
   const again = await readLine('Again: ');
   if (again !== first) {
@@ -39,7 +61,10 @@ if (process.stdin.isTTY) {
   }
 }
 try {
-  process.stdout.write(`${await hashSupervisorPassword(first)}\n`);
+  const hash = technician
+    ? await hashTechnicianPassword(first)
+    : await hashSupervisorPassword(first);
+  process.stdout.write(`${hash}\n`);
 } catch (error) {
   process.stderr.write(`${(error as Error).message}\n`);
   process.exit(1);

@@ -19,6 +19,11 @@ export interface LoadConfigOptions<S extends z.ZodType> {
   what: string;
   /** A JSON file with the config object; read if given. */
   file?: string | undefined;
+  /**
+   * The file's content, already parsed: checks a changed config before it is written. `file`
+   * then only names it in errors and is not read.
+   */
+  content?: Readonly<Record<string, unknown>> | undefined;
   /** Missing `file` is an error when true; when false a missing file means "all defaults". */
   fileRequired?: boolean;
   /** The environment to read overrides from (usually `process.env`). */
@@ -112,6 +117,10 @@ function readConfigFile(
   sources: Map<string, string>,
 ): Record<string, unknown> {
   const { file, what } = options;
+  if (options.content !== undefined) {
+    sources.set('', `file ${file ?? '(given)'}`);
+    return structuredClone(options.content);
+  }
   if (file === undefined) return {};
   let text: string;
   try {

@@ -74,6 +74,19 @@ export const ERROR_CODE_GROUPS = {
   SUPERVISOR_LOCKED: 'limit',
   /** Something must be settled with the host first (a queued reversal, an open refund…). */
   PENDING_WORK: 'state',
+  // The technician console and the terminal's control socket.
+  /** A control request before `login`. */
+  CONSOLE_LOGIN_REQUIRED: 'authentication',
+  /** Wrong technician password; `details.triesLeft` before the console locks. */
+  CONSOLE_PASSWORD_WRONG: 'authentication',
+  /** Too many wrong technician passwords (or none configured): wait until `details.lockedUntil`. */
+  CONSOLE_LOCKED: 'limit',
+  /** A control request while the previous one on the connection is still running. */
+  CONSOLE_BUSY: 'state',
+  /** A console device test heard nothing in its time (no tap, no key). */
+  CONSOLE_TIMEOUT: 'device',
+  /** The cashier is using the terminal (the flow is not idle) or another device test runs. */
+  TERMINAL_BUSY: 'state',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODE_GROUPS;

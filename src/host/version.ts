@@ -1,24 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { SOFTWARE_VERSION } from '../core/softwareVersion.js';
 
-/**
- * The host's software version, from the package's package.json (reported by
- * `GET /v1/health`). Found by walking up from this file, which sits at a different depth in
- * the sources (`src/host`) and in the build (`dist/src/host`).
- */
-export const HOST_VERSION: string = readVersion(dirname(fileURLToPath(import.meta.url)));
-
-function readVersion(start: string): string {
-  for (let dir = start; ; dir = dirname(dir)) {
-    const file = join(dir, 'package.json');
-    if (existsSync(file)) {
-      const manifest = JSON.parse(readFileSync(file, 'utf8')) as {
-        name?: string;
-        version?: string;
-      };
-      if (manifest.name === 'combopay' && manifest.version !== undefined) return manifest.version;
-    }
-    if (dirname(dir) === dir) return '0.0.0';
-  }
-}
+/** The host's software version (`GET /v1/health`): the package's. */
+export const HOST_VERSION: string = SOFTWARE_VERSION;

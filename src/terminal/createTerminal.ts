@@ -2,6 +2,7 @@ import { createActor, type Actor, type SnapshotFrom } from 'xstate';
 import type { Clock } from '../core/clock.js';
 import type { Currency } from '../core/currencies.js';
 import type { Logger } from '../core/logger.js';
+import { PosError } from '../core/PosError.js';
 import type { Keypad } from '../../drivers/keypad/Keypad.js';
 import type { CardReader } from '../../drivers/nfc/CardReader.js';
 import type { Printer } from '../../drivers/printer/Printer.js';
@@ -10,7 +11,7 @@ import type { SupervisorCheck } from './effects/supervisorPassword.js';
 import { TerminalSession } from './effects/TerminalSession.js';
 import type { FlowSettings } from './flow/flowTypes.js';
 import { paymentFlow, type PaymentFlow } from './flow/paymentFlow.js';
-import { screenOf, type Screen } from './flow/screenOf.js';
+import { screenOf, type Screen, type ServiceTask } from './flow/screenOf.js';
 import type { HostClient } from './hostClient/HostClient.js';
 import type { Journal } from './journal/Journal.js';
 
@@ -44,6 +45,16 @@ export interface TerminalDeps {
 
 export type FlowSnapshot = SnapshotFrom<PaymentFlow>;
 
+/**
+ * A technician's hold on the keypad and card reader (see {@link Terminal.holdDevices}): while
+ * it lasts the flow hears no key and no tap, and the display shows the service screen.
+ */
+export interface DeviceHold {
+  readonly task: ServiceTask;
+  /** Gives the devices back to the flow and its screen back to the display. Idempotent. */
+  release(): void;
+}
+
 /** A running terminal: the flow wired to its host, journal and devices. */
 export interface Terminal {
   /** Opens the devices and starts the flow (which signs in, then recovers the journal). */
@@ -62,6 +73,15 @@ export interface Terminal {
    * console's link test. Rejects as the host client does (`HOST_UNREACHABLE`, `HOST_TIMEOUT`…).
    */
   hostHealth(): Promise<{ latencyMs: number }>;
+  /**
+   * Takes the keypad and reader away from the flow for a technician's device test. Only while
+   * the flow is idle (no customer is in the middle of anything), and one hold at a time;
+   * otherwise throws `TERMINAL_BUSY`. The caller listens to the devices itself and must
+   * release the hold when done.
+   */
+  holdDevices(task: ServiceTask): DeviceHold;
+  /** The journal, for the technician console's reads. Every write goes through the flow. */
+  readonly journal: Journal;
 }
 
 /** A dotted name of a snapshot's state (`code.entering`), for logs. */
@@ -106,6 +126,13 @@ export function createTerminal(deps: TerminalDeps): Terminal {
   });
   const listeners = new Set<(screen: Screen, snapshot: FlowSnapshot) => void>();
   const unsubscribers: (() => void)[] = [];
+  let hold: DeviceHold | undefined;
+  const currentScreen = (): Screen =>
+    hold ? { id: 'service', task: hold.task } : screenOf(actor.getSnapshot());
+  const announce = (snapshot: FlowSnapshot): void => {
+    const screen = currentScreen();
+    for (const listener of listeners) listener(screen, snapshot);
+  };
   let lastState = '';
   let started = false;
   let stopped = false;
@@ -117,8 +144,7 @@ export function createTerminal(deps: TerminalDeps): Terminal {
         lastState = name;
         deps.logger.debug({ state: name }, 'flow state');
       }
-      const screen = screenOf(snapshot);
-      for (const listener of listeners) listener(screen, snapshot);
+      announce(snapshot);
     },
     error: (error) => {
       deps.logger.fatal({ error }, 'the flow stopped on an error');
@@ -127,7 +153,32 @@ export function createTerminal(deps: TerminalDeps): Terminal {
 
   return {
     actor,
-    screen: () => screenOf(actor.getSnapshot()),
+    journal: deps.journal,
+    screen: currentScreen,
+    holdDevices(task) {
+      if (hold) {
+        throw new PosError('TERMINAL_BUSY', `a technician is already testing the ${hold.task}`);
+      }
+      const state = stateName(actor.getSnapshot());
+      if (state !== 'idle') {
+        throw new PosError('TERMINAL_BUSY', `the terminal is in use (${state}); try when idle`, {
+          details: { state },
+        });
+      }
+      const mine: DeviceHold = {
+        task,
+        release() {
+          if (hold !== mine) return;
+          hold = undefined;
+          deps.logger.info({ task }, 'technician released the devices');
+          announce(actor.getSnapshot());
+        },
+      };
+      hold = mine;
+      deps.logger.info({ task }, 'technician holds the devices for a test');
+      announce(actor.getSnapshot());
+      return mine;
+    },
     onScreen(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -141,8 +192,12 @@ export function createTerminal(deps: TerminalDeps): Terminal {
       started = true;
       await Promise.all([deps.reader.open(), deps.keypad.open(), deps.printer.open()]);
       unsubscribers.push(
-        deps.keypad.onKey((key) => actor.send({ type: 'KEY', key })),
-        deps.reader.onCard((card) => actor.send({ type: 'CARD_TAPPED', card })),
+        deps.keypad.onKey((key) => {
+          if (!hold) actor.send({ type: 'KEY', key });
+        }),
+        deps.reader.onCard((card) => {
+          if (!hold) actor.send({ type: 'CARD_TAPPED', card });
+        }),
       );
       actor.start();
     },

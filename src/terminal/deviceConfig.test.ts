@@ -127,7 +127,7 @@ describe('terminal config: devices', () => {
     [
       'USB printer',
       { printer: { kind: 'file' } },
-      { printer: { kind: 'file', path: '/dev/usb/lp0' } },
+      { printer: { kind: 'file', path: '/dev/pos-printer' } },
     ],
     [
       'serial modem',

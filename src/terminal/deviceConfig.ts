@@ -14,8 +14,8 @@ export const BOARD_DEVICE_PATHS = Object.freeze({
   keypad: '/dev/pos-keypad',
   /** A serial slip printer (`SYMLINK+="pos-printer"` on its tty). */
   printer: '/dev/pos-printer',
-  /** A USB printer (usblp's device, for `kind: 'file'`). */
-  usbPrinter: '/dev/usb/lp0',
+  /** A USB printer (usblp's `/dev/usb/lp*`, `SYMLINK+="pos-printer"`), for `kind: 'file'`. */
+  usbPrinter: '/dev/pos-printer',
   /** The modem's AT port (docs/modem.md). */
   modem: '/dev/ttyModemAT',
 });
@@ -138,7 +138,7 @@ const printerSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     /** A device file (`DeviceFileLink`), such as a USB printer: one-way, paper unknown. */
     kind: z.literal('file'),
-    /** Default `/dev/usb/lp0`. */
+    /** Default `/dev/pos-printer` (the udev rule's name for the USB printer). */
     path: devicePath.default(BOARD_DEVICE_PATHS.usbPrinter),
   }),
   z.strictObject({ kind: z.literal('fake') }),

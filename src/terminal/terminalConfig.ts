@@ -5,8 +5,11 @@ import { LOG_LEVELS } from '../core/logger.js';
 import { MAX_MINOR_UNITS } from '../core/money.js';
 import { terminalId } from '../protocol/fields.js';
 import { deviceConfigSchema } from './deviceConfig.js';
+import { parseBaseUrl } from './hostClient/HostClient.js';
+import { DEFAULT_CONTROL_SOCKET } from './control/controlProtocol.js';
 import { parseSupervisorHash } from './effects/supervisorPassword.js';
 import { DEFAULT_FLOW_SETTINGS } from './flow/flowTypes.js';
+import { parsePasswordHash } from './passwordHash.js';
 
 const ms = (min: number, max: number) => z.int().min(min).max(max);
 
@@ -20,6 +23,36 @@ const flowSettings = z.strictObject({
   resignInMs: ms(60_000, 7 * 24 * 3_600_000).default(DEFAULT_FLOW_SETTINGS.resignInMs),
   pendingRetryMs: ms(5_000, 3_600_000).default(DEFAULT_FLOW_SETTINGS.pendingRetryMs),
   supervisorMaxTries: z.int().min(1).max(10).default(DEFAULT_FLOW_SETTINGS.supervisorMaxTries),
+});
+
+/** The technician console (`pos-console`) and the terminal's control socket it talks to. */
+const consoleSettings = z.strictObject({
+  /**
+   * scrypt hash of the technician password (`npm run -s terminal:hash-password -- --technician`).
+   * Absent: the console refuses every login (the socket still answers, saying so).
+   */
+  passwordHash: z
+    .string()
+    .superRefine((text, ctx) => {
+      try {
+        parsePasswordHash(text, 'technician password hash');
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    })
+    .optional(),
+  /** The control socket (a unix socket, mode 0600) that `pos-console` connects to. */
+  socketPath: z
+    .string()
+    .regex(/^\/./, 'an absolute path')
+    .max(100, 'at most 100 characters (a unix socket path is limited to 108 bytes)')
+    .default(DEFAULT_CONTROL_SOCKET),
+  /** Wrong passwords in a row before the console locks. */
+  maxTries: z.int().min(1).max(10).default(3),
+  /** How long the console stays locked after `maxTries` wrong passwords. */
+  lockoutMs: ms(60_000, 24 * 3_600_000).default(15 * 60_000),
+  /** A signed-in console that hears nothing for this long signs out. */
+  idleLogoutMs: ms(60_000, 4 * 3_600_000).default(10 * 60_000),
 });
 
 /**
@@ -36,16 +69,25 @@ export const terminalConfigSchema = z.strictObject({
   terminalId,
   /** File holding the terminal key as `pos-host terminals add` printed it (base64url). */
   terminalKeyFile: z.string().min(1),
-  host: z.strictObject({
-    /** `https://host:8443`; plain http only to a loopback address. */
-    url: z.url({ protocol: /^https?$/ }),
-    /** PEM of the host's CA (`<host data dir>/tls/ca.pem`): the only CA trusted. */
-    caFile: z.string().min(1).optional(),
-    connectTimeoutMs: ms(1_000, 120_000).default(15_000),
-    replyTimeoutMs: ms(1_000, 300_000).default(30_000),
-    retries: z.int().min(0).max(5).default(2),
-    retryDelayMs: ms(0, 60_000).default(1_000),
-  }),
+  host: z
+    .strictObject({
+      /** `https://host:8443`; plain http only to a loopback address. */
+      url: z.url({ protocol: /^https?$/ }),
+      /** PEM of the host's CA (`<host data dir>/tls/ca.pem`): the only CA trusted. */
+      caFile: z.string().min(1).optional(),
+      connectTimeoutMs: ms(1_000, 120_000).default(15_000),
+      replyTimeoutMs: ms(1_000, 300_000).default(30_000),
+      retries: z.int().min(0).max(5).default(2),
+      retryDelayMs: ms(0, 60_000).default(1_000),
+    })
+    .superRefine((host, ctx) => {
+      // What the host client would refuse at start-up, found by `pos-terminal --check` too.
+      try {
+        parseBaseUrl(host.url);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', path: ['url'], message: (error as Error).message });
+      }
+    }),
   journalPath: z.string().min(1).default('./var/terminal/journal.db'),
   currency: z.enum(CURRENCY_CODES).default('CNY'),
   language: z.enum(['zh-CN', 'en']).default('zh-CN'),
@@ -62,6 +104,7 @@ export const terminalConfigSchema = z.strictObject({
     }
   }),
   flow: flowSettings.prefault({}),
+  console: consoleSettings.prefault({}),
   devices: deviceConfigSchema.prefault({}),
   /** Lowest level logged (JSON lines on stderr, the journal under systemd). Default `info`. */
   logLevel: z.enum(LOG_LEVELS).default('info'),
@@ -79,6 +122,7 @@ const ENV: Record<string, EnvBinding> = {
   POS_TERMINAL_OPERATOR: { path: 'operator', type: 'string' },
   POS_TERMINAL_SIMULATOR: { path: 'devices.simulator', type: 'boolean' },
   POS_TERMINAL_LOG_LEVEL: { path: 'logLevel', type: 'string' },
+  POS_TERMINAL_CONSOLE_SOCKET: { path: 'console.socketPath', type: 'string' },
 };
 
 /** Environment variables that override the file, and the field each sets. */
@@ -91,12 +135,15 @@ export const TERMINAL_ENV_BINDINGS: Readonly<Record<string, EnvBinding>> = ENV;
  */
 export function loadTerminalConfig(options: {
   file?: string | undefined;
+  /** The file's content instead of reading it (a change checked before it is written). */
+  content?: Readonly<Record<string, unknown>> | undefined;
   env?: Readonly<Record<string, string | undefined>>;
 }): TerminalConfig {
   return loadConfig({
     schema: terminalConfigSchema,
     what: 'terminal config',
     file: options.file,
+    content: options.content,
     fileRequired: options.file !== undefined,
     env: options.env ?? {},
     envBindings: ENV,

@@ -132,6 +132,12 @@ export interface Messages {
     readonly title: string;
     readonly phoneRead: string;
   };
+  /** A technician's console is testing a device: the cashier waits. */
+  readonly service: {
+    readonly title: string;
+    readonly inUse: string;
+    readonly testing: Readonly<Record<'reader' | 'keypad' | 'printer', string>>;
+  };
   readonly tapCard: {
     readonly title: string;
     readonly tapPhone: string;

@@ -74,6 +74,15 @@ export const en: Messages = {
       count === 1 ? '1 transaction waits for the host' : `${count} transactions wait for the host`,
   },
   menu: { title: 'Menu', phoneRead: 'Phone read. Choose a transaction' },
+  service: {
+    title: 'Service',
+    inUse: 'A technician is servicing the terminal. Please wait.',
+    testing: {
+      reader: 'Testing the card reader',
+      keypad: 'Testing the keypad',
+      printer: 'Testing the printer',
+    },
+  },
   tapCard: { title: 'Read phone', tapPhone: 'Tap your phone', holdPhone: 'Hold it on the reader' },
   amount: { prompt: { sale: 'Enter the amount', refund: 'Enter the refund amount' } },
   pin: { prompt: 'Enter your PIN' },
@@ -224,6 +233,12 @@ export const en: Messages = {
       pendingLeft === undefined || pendingLeft === 0
         ? 'A transaction waits for the host. Try later.'
         : `${plural(pendingLeft, 'transaction waits', 'transactions wait')} for the host. Try later.`,
+    CONSOLE_LOGIN_REQUIRED: 'The technician console is not signed in.',
+    CONSOLE_PASSWORD_WRONG: 'Wrong technician password.',
+    CONSOLE_LOCKED: 'The technician console is locked. Try again later.',
+    CONSOLE_BUSY: 'The technician console is busy.',
+    CONSOLE_TIMEOUT: 'Nothing happened in time.',
+    TERMINAL_BUSY: 'The terminal is in use. Try again when it is idle.',
     AMOUNT_ZERO: 'The amount cannot be zero',
     AMOUNT_OVER_LIMIT: ({ limit }) =>
       limit === undefined ? 'Amount over the limit' : `Amount over the limit of ${limit}`,

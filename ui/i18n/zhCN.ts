@@ -71,6 +71,11 @@ export const zhCN: Messages = {
     pending: (count) => `${count} 笔交易待主机确认`,
   },
   menu: { title: '菜单', phoneRead: '已读取手机，请选择交易' },
+  service: {
+    title: '维护',
+    inUse: '技术人员正在维护终端，请稍候',
+    testing: { reader: '正在测试读卡器', keypad: '正在测试键盘', printer: '正在测试打印机' },
+  },
   tapCard: { title: '读取手机', tapPhone: '请轻触手机', holdPhone: '将手机贴近感应区' },
   amount: { prompt: { sale: '请输入消费金额', refund: '请输入退货金额' } },
   pin: { prompt: '请输入支付密码' },
@@ -210,6 +215,12 @@ export const zhCN: Messages = {
       pendingLeft === undefined || pendingLeft === 0
         ? '有交易在等待主机确认，请稍后再试'
         : `还有 ${pendingLeft} 笔交易待主机确认，请稍后再试`,
+    CONSOLE_LOGIN_REQUIRED: '维护控制台未登录',
+    CONSOLE_PASSWORD_WRONG: '维护密码错误',
+    CONSOLE_LOCKED: '维护控制台已锁定，请稍后再试',
+    CONSOLE_BUSY: '维护控制台忙',
+    CONSOLE_TIMEOUT: '等待超时',
+    TERMINAL_BUSY: '终端正在使用中，请在空闲时再试',
     AMOUNT_ZERO: '金额不能为零',
     AMOUNT_OVER_LIMIT: ({ limit }) =>
       limit === undefined ? '金额超过上限' : `金额超过上限 ${limit}`,

@@ -34,6 +34,7 @@ const ALL_IDS: Readonly<Record<ScreenId, true>> = {
   refundReference: true,
   settleConfirm: true,
   settlementResult: true,
+  service: true,
 };
 
 function render(index: number, language: Language, size: DisplaySize): ScreenView {

@@ -17,6 +17,7 @@ import {
 } from './resultScreens.js';
 import { amountScreen, codeScreen, pinScreen } from './saleEntryScreens.js';
 import type { ScreenDraft } from './ScreenDraft.js';
+import { serviceScreen } from './serviceScreen.js';
 import {
   refundReferenceScreen,
   supervisorScreen,
@@ -83,6 +84,8 @@ function draftOf(screen: Screen, context: RenderContext): ScreenDraft {
       return settleConfirmScreen(screen, context, messages);
     case 'settlementResult':
       return settlementResultScreen(screen, context, messages);
+    case 'service':
+      return serviceScreen(screen, context, messages);
   }
 }
 

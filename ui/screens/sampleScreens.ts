@@ -355,6 +355,11 @@ const SAMPLES: Readonly<Record<ScreenId, readonly Screen[]>> = {
       },
     },
   ],
+  service: [
+    { id: 'service', task: 'reader' },
+    { id: 'service', task: 'keypad' },
+    { id: 'service', task: 'printer' },
+  ],
 };
 
 /** Every sample screen, named for test titles (`code#1`). */

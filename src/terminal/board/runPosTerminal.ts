@@ -1,7 +1,11 @@
 import { parseArgs } from 'node:util';
-import type { DestinationStream } from 'pino';
+import { pino, type DestinationStream } from 'pino';
 import { createLogger, type Logger, type LogLevel } from '../../core/logger.js';
 import { SystemdNotifier } from '../../core/systemdNotify.js';
+import { RESTART_EXIT_CODE } from '../control/controlProtocol.js';
+import type { ControlServer } from '../control/ControlServer.js';
+import { LogRing } from '../control/LogRing.js';
+import { openConsoleSocket } from '../control/openConsoleSocket.js';
 import { stateName, type FlowSnapshot } from '../createTerminal.js';
 import { readTerminalSecrets } from '../readTerminalSecrets.js';
 import {
@@ -10,8 +14,7 @@ import {
   type TerminalConfig,
 } from '../terminalConfig.js';
 import { configProblems } from './configProblems.js';
-import { createStderrLogger } from './createStderrLogger.js';
-import type { Board } from './startBoard.js';
+import type { Board, StartBoardOptions } from './startBoard.js';
 
 /** Where the command writes and what it reads: the process's, or a test's. */
 export interface PosTerminalIo {
@@ -22,13 +25,28 @@ export interface PosTerminalIo {
   stop: AbortSignal;
   /** Where log lines go; default stderr (see createStderrLogger). */
   logDestination?: DestinationStream | undefined;
+  /**
+   * Tests: the devices and the display's tty to run on, instead of the config's devices and
+   * this process's stdin and stdout.
+   */
+  board?: Pick<StartBoardOptions, 'devices' | 'input' | 'output' | 'consoleFacts'> | undefined;
 }
 
 /**
  * Exit statuses. 78 is sysexits' EX_CONFIG: a unit can stop restarting on it
  * (`RestartPreventExitStatus=78`), since a bad config does not mend itself.
  */
-export const EXIT = Object.freeze({ ok: 0, failed: 1, usage: 2, config: 78 });
+export const EXIT = Object.freeze({
+  ok: 0,
+  failed: 1,
+  usage: 2,
+  /** Restarted from the technician console: systemd starts it again (Restart=on-failure). */
+  restart: RESTART_EXIT_CODE,
+  config: 78,
+});
+
+/** How many log lines the technician console's `logs tail` can look back. */
+const LOG_LINES_KEPT = 1000;
 
 export const DEFAULT_CONFIG_FILE = '/etc/pos-terminal/config.json';
 
@@ -51,7 +69,8 @@ function usage(): string {
     'Logs are JSON lines on stderr (the journal under systemd). When running it by hand on a',
     'terminal, send them elsewhere, or they overwrite the display: pos-terminal 2>>terminal.log',
     '',
-    'Exit status: 0 stopped or config OK, 1 failure, 2 bad command line, 78 bad config.',
+    `Exit status: 0 stopped or config OK, 1 failure, 2 bad command line, ${RESTART_EXIT_CODE} restart asked`,
+    'at the technician console (systemd starts it again), 78 bad config.',
     '',
   ].join('\n');
 }
@@ -103,10 +122,14 @@ function check(io: PosTerminalIo, configFile: string): number {
   return EXIT.ok;
 }
 
-function loggerFor(io: PosTerminalIo, level: LogLevel): Logger {
-  return io.logDestination
-    ? createLogger({ name: 'terminal', level, destination: io.logDestination })
-    : createStderrLogger(level);
+/**
+ * The logger: JSON lines to stderr (see createStderrLogger) or the test's destination, through
+ * `logs`, which keeps the last ones for the console's `logs tail`.
+ */
+function loggerFor(io: PosTerminalIo, level: LogLevel): { logger: Logger; logs: LogRing } {
+  const forward = io.logDestination ?? pino.destination({ dest: 2, sync: true });
+  const logs = new LogRing({ capacity: LOG_LINES_KEPT, forward });
+  return { logger: createLogger({ name: 'terminal', level, destination: logs }), logs };
 }
 
 /** STATUS text for `systemctl status` while the flow has not reached idle yet. */
@@ -156,7 +179,7 @@ async function run(io: PosTerminalIo, configFile: string): Promise<number> {
     if (!reportConfigError(io, configFile, error)) throw error;
     return EXIT.config;
   }
-  const logger = loggerFor(io, config.logLevel);
+  const { logger, logs } = loggerFor(io, config.logLevel);
   // systemd's notify protocol (a no-op without NOTIFY_SOCKET). The watchdog pings come from a
   // timer on this event loop from the start (systemd arms the watchdog when the process starts,
   // not at READY): a loop that hangs stops them, and systemd kills and restarts the service.
@@ -169,8 +192,11 @@ async function run(io: PosTerminalIo, configFile: string): Promise<number> {
           notifier.watchdog();
         }, pingEveryMs);
   notifier.status('starting: opening the devices');
+  // Opened once the board runs; closed first on shutdown (its consoles are told why).
+  const consoleSocket: { server?: ControlServer | undefined } = {};
   const shutDown = async (board: Board | undefined, status: string): Promise<void> => {
     notifier.stopping(status);
+    await consoleSocket.server?.close(status);
     await board?.stop();
     clearInterval(watchdog);
     await notifier.close();
@@ -180,7 +206,7 @@ async function run(io: PosTerminalIo, configFile: string): Promise<number> {
     // Loaded here, not at the top: it pulls in the drivers' native bindings (PC/SC, epoll,
     // serialport), which --check and --help do not need.
     const { startBoard } = await import('./startBoard.js');
-    board = await startBoard({ config, logger });
+    board = await startBoard({ config, logger, ...io.board });
   } catch (error) {
     await shutDown(undefined, 'the terminal could not start');
     if (reportConfigError(io, configFile, error)) {
@@ -191,12 +217,27 @@ async function run(io: PosTerminalIo, configFile: string): Promise<number> {
     return EXIT.failed;
   }
   const unsubscribe = notifyWhenIdle(board, notifier);
-  if (!io.stop.aborted) {
-    await new Promise((resolve) => io.stop.addEventListener('abort', resolve, { once: true }));
+  const restart = new AbortController();
+  consoleSocket.server = await openConsoleSocket({
+    terminal: board.terminal,
+    devices: board.devices,
+    clock: board.clock,
+    config,
+    configFile,
+    env: io.env,
+    logs,
+    logger,
+    // After the console's reply has gone out.
+    requestRestart: () => setImmediate(() => restart.abort()),
+  });
+  const stop = AbortSignal.any([io.stop, restart.signal]);
+  if (!stop.aborted) {
+    await new Promise((resolve) => stop.addEventListener('abort', resolve, { once: true }));
   }
   unsubscribe();
-  await shutDown(board, 'stopping');
-  return EXIT.ok;
+  const restarting = restart.signal.aborted && !io.stop.aborted;
+  await shutDown(board, restarting ? 'restarting (asked at the technician console)' : 'stopping');
+  return restarting ? EXIT.restart : EXIT.ok;
 }
 
 /**

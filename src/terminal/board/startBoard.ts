@@ -29,6 +29,8 @@ export interface Board {
   readonly terminal: Terminal;
   readonly devices: BoardDevices;
   readonly status: StatusMonitor;
+  /** The clock the terminal and its devices run on. */
+  readonly clock: Clock;
   /** The display's language: the configured one, or English where the console cannot draw it. */
   readonly language: Language;
   /** Closes the display, the status monitor, the terminal and its devices, the modem. Idempotent. */
@@ -116,6 +118,7 @@ export async function startBoard(options: StartBoardOptions): Promise<Board> {
     terminal,
     devices,
     status,
+    clock,
     language: choice.language,
     stop() {
       stopping ??= (async () => {

@@ -198,6 +198,7 @@ export function posError(code: ErrorCode, details?: Record<string, unknown>): Po
 
 const TAP: FlowEvent = labelled({ type: 'CARD_TAPPED', card: FIXTURES.presented }, 'CARD_TAPPED');
 const SIGN_IN_NOW: FlowEvent = labelled({ type: 'SIGN_IN_NOW' }, 'SIGN_IN_NOW');
+const SETTLE_NOW: FlowEvent = labelled({ type: 'SETTLE_NOW' }, 'SETTLE_NOW');
 
 export function isActorDone(event: ModelEvent): event is ActorDoneEvent {
   return event.type.startsWith('xstate.done.actor.');
@@ -331,7 +332,7 @@ export function eventsFor(snapshot: FlowSnapshot): ModelEvent[] {
       case 'recoveryReport':
         return keys('OK', 'CANCEL', '1');
       case 'idle':
-        return [TAP, ...keys('OK', 'F1', 'CANCEL'), SIGN_IN_NOW];
+        return [TAP, ...keys('OK', 'F1', 'CANCEL'), SIGN_IN_NOW, SETTLE_NOW];
       case 'readingCard':
         return [
           done('readCard', FIXTURES.account),

@@ -216,7 +216,12 @@ export type FlowEvent =
   | { type: 'KEY'; key: Key }
   | { type: 'CARD_TAPPED'; card: PresentedCard }
   /** A technician or the console asks for a sign-in now (when idle). */
-  | { type: 'SIGN_IN_NOW' };
+  | { type: 'SIGN_IN_NOW' }
+  /**
+   * The technician console settles the batch now (when idle), its figures already confirmed
+   * at the console: straight to `settling`, without the cashier's confirm screen.
+   */
+  | { type: 'SETTLE_NOW' };
 
 /** Why a human step ended without a transaction. */
 export type CancelReason = 'cancelled' | 'timeout';

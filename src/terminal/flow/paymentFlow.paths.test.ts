@@ -318,6 +318,7 @@ function expectStep(r: Ref, record: StepRecord): Expected {
       if (event.type === 'CARD_TAPPED') return go('readingCard', { presented: event.card });
       if (k === 'OK' || k === 'F1') return go('menu');
       if (event.type === 'SIGN_IN_NOW') return go('signingIn');
+      if (event.type === 'SETTLE_NOW') return go('settling');
       if (timer) return timerOf(event).delay === 'resignIn' ? go('signingIn') : go('recovering');
       return nothing();
     case 'readingCard': {

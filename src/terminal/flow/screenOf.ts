@@ -82,7 +82,15 @@ export type Screen =
   | { id: 'voidConfirm'; original: OriginalSale }
   | { id: 'refundReference'; digits: string; notice?: Notice | undefined }
   | { id: 'settleConfirm'; batch?: string | undefined; figures: Figures }
-  | { id: 'settlementResult'; settlement: SettlementOutcome };
+  | { id: 'settlementResult'; settlement: SettlementOutcome }
+  /**
+   * Not a state of the flow (`screenOf` never returns it): shown by `createTerminal` while a
+   * technician's device test holds the keypad or reader (see `Terminal.holdDevices`).
+   */
+  | { id: 'service'; task: ServiceTask };
+
+/** What a technician's console is testing on the terminal's own devices. */
+export type ServiceTask = 'reader' | 'keypad' | 'printer';
 
 export type ScreenId = Screen['id'];
 

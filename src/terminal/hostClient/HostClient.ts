@@ -154,7 +154,11 @@ function isLoopbackHost(hostname: string): boolean {
   return host === '::1';
 }
 
-function parseBaseUrl(baseUrl: string): URL {
+/**
+ * The host's origin as a URL, checked as {@link HostClientOptions.baseUrl} says (the terminal
+ * config checks it with this too). Throws `CONFIG_INVALID`.
+ */
+export function parseBaseUrl(baseUrl: string): URL {
   let url: URL;
   try {
     url = new URL(baseUrl);

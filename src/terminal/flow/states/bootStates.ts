@@ -64,6 +64,7 @@ export const bootStates = {
       },
       KEY: { guard: pressed('OK', 'F1'), target: 'menu' },
       SIGN_IN_NOW: 'signingIn',
+      SETTLE_NOW: 'settling',
     },
   }),
 };
