@@ -44,6 +44,8 @@ export interface SimulatorScreenOptions {
   /** Ctrl-C. */
   quit: () => void;
   supervisorPassword: string;
+  /** The technician console's password (`npm run pos-console`), shown beside the supervisor's. */
+  technicianPassword: string;
   terminalId: string;
   size?: DisplaySize | undefined;
   input?: NodeJS.ReadableStream | undefined;
@@ -53,6 +55,16 @@ export interface SimulatorScreenOptions {
 function clockText(at: number): string {
   const date = new Date(at);
   return `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
+}
+
+/**
+ * The demo passwords, on one line of the keymap box (40 columns: a second line would fall off
+ * a 30-row window): the supervisor's (void, refund) and the technician console's.
+ */
+export function passwordsLine(language: Language, supervisor: string, technician: string): string {
+  return language === 'en'
+    ? `Supervisor ${supervisor} · console ${technician}`
+    : `主管密码 ${supervisor} · 控制台 ${technician}`;
 }
 
 /** The inbox as lines `width` wide, newest at the bottom; each text under its arrival time. */
@@ -116,7 +128,10 @@ export class SimulatorScreen {
       clock: options.clock,
       onPaint: () => this.#render(),
     });
-    const keymapLines = [...texts.keymap, texts.supervisorHint(options.supervisorPassword)];
+    const keymapLines = [
+      ...texts.keymap,
+      passwordsLine(options.language, options.supervisorPassword, options.technicianPassword),
+    ];
     blessed.box({
       parent: this.#screen,
       top: size.rows + 2,

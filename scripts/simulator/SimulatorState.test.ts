@@ -49,6 +49,14 @@ describe('simulator.json', () => {
     expect(loadSimulatorState(file)).toEqual(state);
   });
 
+  it('loads a state saved before the technician console (no technicianPasswordHash)', async () => {
+    const file = path.join(dir, 'older.json');
+    const state = await sampleState();
+    expect(state).not.toHaveProperty('technicianPasswordHash');
+    writeFileSync(file, JSON.stringify(state));
+    expect(loadSimulatorState(file)).toEqual(state);
+  });
+
   it('refuses to save a state that would not load', async () => {
     const bad = { ...(await sampleState()), terminalId: 'T 1' };
     await expect(saveSimulatorState(path.join(dir, 'bad.json'), bad)).rejects.toThrow();

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { cardToken, cardUid, merchantId, terminalId } from '../../src/protocol/fields.js';
 import { writeFileAtomic } from '../../src/host/tls/writeFileAtomic.js';
 import { parseSupervisorHash } from '../../src/terminal/effects/supervisorPassword.js';
+import { parsePasswordHash } from '../../src/terminal/passwordHash.js';
 import { SimulatorError } from './SimulatorError.js';
 
 /** The demo customer the simulator plays: their phone number and what their phone's card holds. */
@@ -20,7 +21,8 @@ export type SimulatorCustomer = z.output<typeof simulatorCustomerSchema>;
  * - the terminal and merchant it enrolled (the terminal's key is in its own key file, as on a
  *   board);
  * - the current customer's phone number, card UID and **card token**;
- * - the scrypt hash of the demo supervisor password, so a restart does not pay for scrypt.
+ * - the scrypt hashes of the demo supervisor password and of the technician console's
+ *   password, so a restart does not pay for scrypt (the terminal's config file gets them).
  *
  * The file is written with mode 0600 because of the card token. Keeping the token here is
  * acceptable: this file is the simulated phone's own storage. On a real phone the payment
@@ -42,6 +44,20 @@ export const simulatorStateSchema = z.strictObject({
       ctx.addIssue({ code: 'custom', message: (error as Error).message });
     }
   }),
+  /**
+   * The technician console password's hash. Absent in a state written before the simulator had
+   * the console: the next start adds it.
+   */
+  technicianPasswordHash: z
+    .string()
+    .superRefine((text, ctx) => {
+      try {
+        parsePasswordHash(text, 'technician password hash');
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    })
+    .optional(),
   /** When the demo data was first enrolled (ISO 8601). */
   createdAt: z.iso.datetime(),
 });

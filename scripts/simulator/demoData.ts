@@ -23,5 +23,11 @@ export const DEMO_BALANCE = 100_000;
  */
 export const SIMULATOR_SUPERVISOR_PASSWORD = '2468';
 
+/**
+ * The technician console's password of the simulated terminal (`npm run pos-console`), shown
+ * beside the supervisor password for the same reason. A board's is 10 to 128 characters.
+ */
+export const SIMULATOR_TECHNICIAN_PASSWORD = 'service-2468';
+
 /** Who the host's audit log names for what the simulator enrolls. */
 export const SIMULATOR_ACTOR = 'simulator';

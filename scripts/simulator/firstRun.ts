@@ -7,6 +7,7 @@ import type { HostContext } from '../../src/host/HostContext.js';
 import { addTerminal, listTerminals } from '../../src/host/terminals/terminalAdmin.js';
 import { writeFileAtomic } from '../../src/host/tls/writeFileAtomic.js';
 import { hashSupervisorPassword } from '../../src/terminal/effects/supervisorPassword.js';
+import { hashPassword } from '../../src/terminal/passwordHash.js';
 import {
   DEMO_BALANCE,
   DEMO_CARD_UID,
@@ -15,6 +16,7 @@ import {
   DEMO_TERMINAL_ID,
   SIMULATOR_ACTOR,
   SIMULATOR_SUPERVISOR_PASSWORD,
+  SIMULATOR_TECHNICIAN_PASSWORD,
 } from './demoData.js';
 import { SimulatorError } from './SimulatorError.js';
 import type { SimulatorPaths } from './simulatorPaths.js';
@@ -48,6 +50,7 @@ export async function firstRun(ctx: HostContext, paths: SimulatorPaths): Promise
   }
   // scrypt takes a while; let it run while the host adds the terminal.
   const supervisorHash = hashSupervisorPassword(SIMULATOR_SUPERVISOR_PASSWORD);
+  const technicianHash = hashPassword(SIMULATOR_TECHNICIAN_PASSWORD);
   const added = await addTerminal(ctx, {
     terminalId: DEMO_TERMINAL_ID,
     merchantId: DEMO_MERCHANT.id,
@@ -64,10 +67,30 @@ export async function firstRun(ctx: HostContext, paths: SimulatorPaths): Promise
     merchant: { id: DEMO_MERCHANT.id, name: DEMO_MERCHANT.name },
     customer,
     supervisorPasswordHash: await supervisorHash,
+    technicianPasswordHash: await technicianHash,
     createdAt: new Date(ctx.clock.now()).toISOString(),
   };
   await saveSimulatorState(paths.stateFile, state);
   return state;
+}
+
+/**
+ * A state saved before the simulator had the technician console gets the console password's
+ * hash, saved for the next start; any other state is returned as it is.
+ */
+export async function withTechnicianPassword(
+  paths: SimulatorPaths,
+  state: SimulatorState,
+): Promise<SimulatorState & { technicianPasswordHash: string }> {
+  if (state.technicianPasswordHash !== undefined) {
+    return { ...state, technicianPasswordHash: state.technicianPasswordHash };
+  }
+  const next = {
+    ...state,
+    technicianPasswordHash: await hashPassword(SIMULATOR_TECHNICIAN_PASSWORD),
+  };
+  await saveSimulatorState(paths.stateFile, next);
+  return next;
 }
 
 /**

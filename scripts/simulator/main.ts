@@ -7,7 +7,8 @@ import { FakeModem } from '../../drivers/modem/FakeModem.js';
 import { chooseDisplayLanguage } from '../../ui/consoleLanguage.js';
 import { readConsoleFacts } from '../../ui/readConsoleFacts.js';
 import { StatusMonitor } from '../../ui/StatusMonitor.js';
-import { SIMULATOR_SUPERVISOR_PASSWORD } from './demoData.js';
+import { relative } from 'node:path';
+import { SIMULATOR_SUPERVISOR_PASSWORD, SIMULATOR_TECHNICIAN_PASSWORD } from './demoData.js';
 import { SimulatorError } from './SimulatorError.js';
 import { parseSimulatorOptions, SIMULATOR_USAGE } from './simulatorOptions.js';
 import { SimulatorScreen, type PhonePanelSource } from './SimulatorScreen.js';
@@ -25,6 +26,23 @@ function phonePanel(sim: Simulator): PhonePanelSource {
     tapPhone: () => sim.phone.tap(),
     pullPhone: () => sim.phone.pull(),
   };
+}
+
+/** `path` relative to the working directory when it lies below it (shorter to type). */
+function shownPath(path: string): string {
+  const below = relative(process.cwd(), path);
+  return below === '' || below.startsWith('..') ? path : below;
+}
+
+/** How to open the technician console on this simulator, or why it cannot be. */
+function consoleHintOf(sim: Simulator): string {
+  if (!sim.console) {
+    return `the technician console's socket could not be opened (see ${shownPath(sim.paths.terminalLog)})`;
+  }
+  return (
+    `technician console: npm run pos-console -- --socket ${shownPath(sim.config.console.socketPath)}` +
+    ` (password ${SIMULATOR_TECHNICIAN_PASSWORD})`
+  );
 }
 
 // Frames drawn with Unicode line characters rather than the terminal's alternate character set
@@ -47,6 +65,8 @@ async function main(): Promise<number> {
   if (choice.fallbackReason) process.stderr.write(`ComboPay simulator: ${choice.fallbackReason}\n`);
   process.stderr.write(`ComboPay simulator: starting (data in ${options.dataDir}) …\n`);
   const sim = await startSimulator(options);
+  // Under the screen while it runs; there again once it has stopped.
+  process.stderr.write(`ComboPay simulator: ${consoleHintOf(sim)}\n`);
   // The simulated cellular modem: signal bars for the status bar (the host is on loopback).
   const modem = new FakeModem({ clock: systemClock });
   await modem.open();
@@ -62,11 +82,13 @@ async function main(): Promise<number> {
 
   return await new Promise<number>((resolve) => {
     let quitting = false;
-    const quit = (ttyGone = false) => {
+    /** Stops everything; `why` replaces the usual farewell (the data is kept either way). */
+    const quit = (ttyGone = false, why?: string) => {
       if (quitting) return;
       quitting = true;
       screen.close({ ttyGone });
       unsubscribeLink();
+      unsubscribeRestart();
       status.stop();
       void Promise.allSettled([sim.stop(), modem.close()]).then((results) => {
         const failed = results.find((result) => result.status === 'rejected');
@@ -74,6 +96,7 @@ async function main(): Promise<number> {
           process.stderr.write(
             `ComboPay simulator: stopped with an error: ${String(failed.reason)}\n`,
           );
+        else if (why !== undefined) process.stderr.write(`ComboPay simulator: ${why}\n`);
         else
           process.stderr.write(
             'ComboPay simulator: stopped; its data is kept for the next start.\n',
@@ -96,8 +119,13 @@ async function main(): Promise<number> {
       press: (key) => sim.keypad.press(key),
       quit: () => quit(),
       supervisorPassword: SIMULATOR_SUPERVISOR_PASSWORD,
+      technicianPassword: SIMULATOR_TECHNICIAN_PASSWORD,
       terminalId: sim.config.terminalId,
     });
+    // The console's `restart`: no systemd here to start the simulator again.
+    const unsubscribeRestart = sim.onRestartAsked(() =>
+      quit(false, 'restart asked at the console: run npm start again'),
+    );
     sim.onBeep(() => screen.beep());
     process.once('SIGTERM', () => quit());
     process.once('SIGINT', () => quit());

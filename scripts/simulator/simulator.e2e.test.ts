@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -73,6 +74,36 @@ function lastMatch(text: string, pattern: RegExp): string {
   return found;
 }
 
+/**
+ * The technician console (`npm run pos-console`) on the simulator's control socket, with
+ * `keys` typed into it (piped: each line ends with Enter, `\r`); resolves with what it printed.
+ */
+function runConsole(keys: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/terminal/console/main.ts',
+        '--socket',
+        path.join(dataDir, 'control.sock'),
+      ],
+      { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    const timer = setTimeout(() => child.kill(), 30_000);
+    child.on('error', reject);
+    child.on('close', () => {
+      clearTimeout(timer);
+      resolve(output);
+    });
+    child.stdin.end(keys);
+  });
+}
+
 const onTerminal = (pattern: RegExp) => (screen: string) => pattern.test(terminalText(screen));
 const onPanel = (pattern: RegExp) => (screen: string) => pattern.test(panelText(screen));
 
@@ -118,6 +149,17 @@ describe('the simulator in a real terminal', () => {
     pin = lastMatch(panelText(screen), /PIN is (\d{6})/g);
     await sim.waitFor(onTerminal(/Tap your phone/));
     expect(terminalText(sim.capture())).toMatch(/HOST ok/);
+    // Both demo passwords under the keymap.
+    expect(sim.capture()).toMatch(/Supervisor 2468 · console service-2468/);
+  });
+
+  it('lets a technician sign in at the console and read the status', async () => {
+    const output = await runConsole('service-2468\rstatus\rexit\r');
+    expect(output).toMatch(/Signed in to terminal T0000001/);
+    expect(output).toMatch(/Terminal\s+T0000001/);
+    expect(output).toMatch(/Flow\s+idle/);
+    expect(output).toMatch(/Modem\s+no modem/);
+    expect(output).not.toContain('service-2468');
   });
 
   it('completes a sale from tap to slip', async () => {
@@ -230,6 +272,13 @@ describe('the simulator in a real terminal', () => {
     const panel = panelText(await sim.waitFor(onPanel(/locked/i)));
     // The same customer and history: one enrollment PIN, no new one.
     expect([...panel.matchAll(/PIN is (\d{6})/g)].map((match) => match[1])).toEqual([pin]);
-    sim.send('C-c');
+  });
+
+  it('stops when a restart is asked at the console, saying to start it again', async () => {
+    const output = await runConsole('service-2468\rrestart\ry\r');
+    expect(output).toMatch(/restart asked at the console: run npm start again/);
+    const ended = await sim.waitFor(/\[exit status \d+\]/);
+    expect(ended).toMatch(/restart asked at the console: run npm start again/);
+    expect(ended).toMatch(/\[exit status 0\]/);
   });
 });

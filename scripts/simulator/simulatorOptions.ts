@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { SIMULATOR_SUPERVISOR_PASSWORD } from './demoData.js';
+import { SIMULATOR_SUPERVISOR_PASSWORD, SIMULATOR_TECHNICIAN_PASSWORD } from './demoData.js';
 import { SimulatorError } from './SimulatorError.js';
 
 /** Languages of the terminal's screens and slips and of the customer's texts. */
@@ -60,7 +60,12 @@ options:
 
 The enrollment PIN and each one-time code arrive in the phone panel's inbox, as texts do on a
 real phone. The supervisor password (void, refund) is ${SIMULATOR_SUPERVISOR_PASSWORD}. Ctrl-C stops the
-simulator.`;
+simulator.
+
+The terminal's technician console: while the simulator runs, in another terminal
+  npm run pos-console -- --socket <data dir>/control.sock
+with the password ${SIMULATOR_TECHNICIAN_PASSWORD}. The terminal's config is <data dir>/terminal-config.json,
+written on the first start and read at every start after ("config set" changes it).`;
 
 const OPTIONS = {
   help: { type: 'boolean', short: 'h' },

@@ -22,6 +22,14 @@ export interface SimulatorPaths {
   readonly terminalLog: string;
   /** Holds the pid of the simulator using this directory. */
   readonly lockFile: string;
+  /**
+   * The terminal's config file, as a board's `/etc/pos-terminal/config.json`: written on the
+   * first start, then read at every start, so a `config set` at the technician console takes
+   * effect at the next one.
+   */
+  readonly terminalConfigFile: string;
+  /** The technician console's control socket (`npm run pos-console -- --socket <this>`). */
+  readonly controlSocket: string;
 }
 
 /** The layout of a simulator data directory (`dataDir` is resolved against the cwd). */
@@ -40,6 +48,8 @@ export function simulatorPaths(dataDir: string): SimulatorPaths {
     hostLog: join(logDir, 'host.log'),
     terminalLog: join(logDir, 'terminal.log'),
     lockFile: join(root, 'simulator.lock'),
+    terminalConfigFile: join(root, 'terminal-config.json'),
+    controlSocket: join(root, 'control.sock'),
   };
 }
 
@@ -49,5 +59,11 @@ export function simulatorPaths(dataDir: string): SimulatorPaths {
  * by the simulator doing the reset.
  */
 export function resettableEntries(paths: SimulatorPaths): string[] {
-  return [paths.hostDir, paths.terminalDir, paths.stateFile, paths.logDir];
+  return [
+    paths.hostDir,
+    paths.terminalDir,
+    paths.stateFile,
+    paths.logDir,
+    paths.terminalConfigFile,
+  ];
 }

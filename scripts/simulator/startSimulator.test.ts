@@ -4,18 +4,26 @@
  * The tests run in order and each builds on the data the one before left (a PGlite start on
  * disk takes seconds).
  */
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { waitFor } from 'xstate';
 import { stateName, type FlowSnapshot } from '../../src/terminal/createTerminal.js';
-import { DEMO_BALANCE, DEMO_CARD_UID, DEMO_MERCHANT, DEMO_MSISDN } from './demoData.js';
+import {
+  DEMO_BALANCE,
+  DEMO_CARD_UID,
+  DEMO_MERCHANT,
+  DEMO_MSISDN,
+  SIMULATOR_TECHNICIAN_PASSWORD,
+} from './demoData.js';
 import type { PhoneMessage } from './PhoneInbox.js';
 import { SimulatorError } from './SimulatorError.js';
 import { startSimulator, type Simulator } from './startSimulator.js';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'combopay-sim-'));
+const configFile = path.join(dataDir, 'terminal-config.json');
 /** Never looks for pcscd: the fake reader, whatever this machine has. */
 const options = { dataDir, lang: 'en', reader: 'fake' } as const;
 
@@ -61,6 +69,53 @@ function sixDigits(message: PhoneMessage | undefined): string {
   return found[0];
 }
 
+/** A final reply of the control socket. */
+interface Reply {
+  id: number;
+  ok: boolean;
+  result?: Record<string, unknown>;
+  error?: { code: string; message: string };
+}
+
+/**
+ * A technician console on the simulator's control socket, speaking the protocol by hand (one
+ * JSON object a line): `request` resolves with the final reply to it.
+ */
+async function openConsole(socketPath: string): Promise<{
+  request(op: string, fields?: Record<string, unknown>): Promise<Reply>;
+  close(): void;
+}> {
+  const socket = net.connect(socketPath);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  socket.setEncoding('utf8');
+  const waiting = new Map<number, (reply: Reply) => void>();
+  let buffer = '';
+  socket.on('data', (chunk: string) => {
+    buffer += chunk;
+    for (let end = buffer.indexOf('\n'); end >= 0; end = buffer.indexOf('\n')) {
+      const message = JSON.parse(buffer.slice(0, end)) as Reply;
+      buffer = buffer.slice(end + 1);
+      if ('ok' in message) waiting.get(message.id)?.(message);
+    }
+  });
+  let nextId = 1;
+  return {
+    request(op, fields = {}) {
+      const id = nextId++;
+      return new Promise((resolve) => {
+        waiting.set(id, resolve);
+        socket.write(`${JSON.stringify({ id, op, ...fields })}\n`);
+      });
+    },
+    close() {
+      socket.destroy();
+    },
+  };
+}
+
 /** The account's balance as the host's ledger has it, in fen. */
 async function balance(msisdn: string): Promise<number> {
   return (await running().host.account(msisdn)).balance.value;
@@ -86,6 +141,18 @@ describe('the simulator', () => {
       journalPath: path.join(dataDir, 'terminal', 'journal.db'),
     });
     expect(sim.host.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    // The terminal's config is a file, as on a board, written on this first start.
+    expect(sim.configWritten).toBe(true);
+    expect(sim.configFile).toBe(configFile);
+    expect(statSync(configFile).mode & 0o777).toBe(0o600);
+    const written = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>;
+    expect(written).toMatchObject({
+      terminalId: 'T0000001',
+      console: { socketPath: path.join(dataDir, 'control.sock') },
+    });
+    expect(written.console).toHaveProperty('passwordHash', expect.stringMatching(/^scrypt\$/));
+    expect(sim.config.console.socketPath).toBe(path.join(dataDir, 'control.sock'));
+    expect(sim.console).toBeDefined();
     // The card token (the phone's storage) and the terminal key are for this user only.
     expect(statSync(path.join(dataDir, 'simulator.json')).mode & 0o777).toBe(0o600);
     expect(statSync(path.join(dataDir, 'terminal', 'terminal.key')).mode & 0o777).toBe(0o600);
@@ -151,6 +218,82 @@ describe('the simulator', () => {
     expect(await balance(DEMO_MSISDN)).toBe(DEMO_BALANCE - 1250);
   });
 
+  it('reuses its config file and serves the technician console on it', async () => {
+    const before = readFileSync(configFile, 'utf8');
+    sim = await startSimulator(options);
+    expect(sim.configWritten).toBe(false);
+    expect(readFileSync(configFile, 'utf8')).toBe(before);
+    await reach('idle');
+
+    const console = await openConsole(sim.config.console.socketPath);
+    try {
+      expect(await console.request('status')).toMatchObject({
+        ok: false,
+        error: { code: 'CONSOLE_LOGIN_REQUIRED' },
+      });
+      const login = await console.request('login', { password: SIMULATOR_TECHNICIAN_PASSWORD });
+      expect(login).toMatchObject({ ok: true, result: { terminalId: 'T0000001' } });
+      const status = await console.request('status');
+      expect(status).toMatchObject({
+        ok: true,
+        result: {
+          terminalId: 'T0000001',
+          flow: { state: 'idle' },
+          host: { url: sim.host.url, reachable: true },
+          reader: { present: true },
+        },
+      });
+      // No modem in the simulator: the status has none, and `modem at` says so.
+      expect(status.result).not.toHaveProperty('modem');
+      expect(await console.request('modemAt', { command: 'AT+CSQ' })).toMatchObject({
+        ok: false,
+        error: { code: 'MODEM_UNAVAILABLE' },
+      });
+      // The simulator's own host URL and --lang are over the file, and say so.
+      const shown = await console.request('configShow');
+      expect(shown.result).toMatchObject({ file: configFile });
+      expect(shown.result?.entries).toContainEqual({
+        path: 'host.url',
+        value: JSON.stringify(sim.host.url),
+        source: 'env POS_TERMINAL_HOST_URL',
+      });
+      // The reader test holds the reader: the display shows the service screen, and the tap
+      // the simulator's `t` key makes reaches the test, not the cashier's flow.
+      const readerTest = console.request('testReader', { timeoutMs: 10_000 });
+      await vi.waitFor(() => expect(running().terminal.screen()).toMatchObject({ id: 'service' }));
+      running().phone.tap();
+      expect(await readerTest).toMatchObject({
+        ok: true,
+        result: { uid: running().state.customer.cardUid, applet: { ok: true } },
+      });
+      running().phone.pull();
+      await reach('idle');
+      expect(running().terminal.screen()).toMatchObject({ id: 'idle' });
+
+      expect(
+        await console.request('configSet', { path: 'flow.inactivityMs', value: 45_000 }),
+      ).toMatchObject({ ok: true, result: { after: '45000', restartNeeded: true } });
+
+      // There is no systemd to start it again: the UI is told, and stops the simulator.
+      let restartAsked = false;
+      sim.onRestartAsked(() => {
+        restartAsked = true;
+      });
+      expect(await console.request('restart')).toMatchObject({ ok: true });
+      await vi.waitFor(() => expect(restartAsked).toBe(true));
+    } finally {
+      console.close();
+    }
+    await sim.stop();
+    // Its consoles gone, the socket file goes with it.
+    expect(() => statSync(path.join(dataDir, 'control.sock'))).toThrow();
+
+    // What the console set is what the next start runs with.
+    sim = await startSimulator(options);
+    expect(sim.configWritten).toBe(false);
+    expect(sim.config.flow.inactivityMs).toBe(45_000);
+  });
+
   it('enrolls a new customer with --fresh-account and keeps the rest', async () => {
     sim = await startSimulator({ ...options, freshAccount: true });
     expect(sim.enrollment).toBe('fresh-account');
@@ -176,6 +319,9 @@ describe('the simulator', () => {
   it('starts over with --reset', async () => {
     sim = await startSimulator({ ...options, reset: true });
     expect(sim.enrollment).toBe('first-run');
+    // A new config file: what the console had set is gone with the rest.
+    expect(sim.configWritten).toBe(true);
+    expect(sim.config.flow.inactivityMs).not.toBe(45_000);
     expect(sim.state.customer.msisdn).toBe(DEMO_MSISDN);
     expect(sim.state.customer.cardToken).not.toBe(firstCard.cardToken);
     await reach('idle');
@@ -184,6 +330,23 @@ describe('the simulator', () => {
     await expect(running().host.account('13800138001')).rejects.toMatchObject({
       code: 'CARD_UNKNOWN',
     });
+  });
+
+  it('refuses a config file that no longer validates, naming it and suggesting --reset', async () => {
+    const good = readFileSync(configFile, 'utf8');
+    writeFileSync(
+      configFile,
+      JSON.stringify({ ...(JSON.parse(good) as object), flow: { inactivityMs: 1 } }),
+    );
+    const failure = await startSimulator(options).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(SimulatorError);
+    const { message } = failure as SimulatorError;
+    expect(message).toContain(configFile);
+    expect(message).toMatch(/flow\.inactivityMs/);
+    expect(message).toMatch(/npm start -- --reset/);
+    // Left as it was: the person fixes it or resets.
+    expect(readFileSync(configFile, 'utf8')).not.toBe(good);
+    writeFileSync(configFile, good);
   });
 
   it('refuses a corrupt state file, suggesting --reset, and leaves the data directory free', async () => {

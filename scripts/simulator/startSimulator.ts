@@ -1,15 +1,19 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { systemClock } from '../../src/core/clock.js';
+import { createLogger } from '../../src/core/logger.js';
 import type { CardReader } from '../../drivers/nfc/CardReader.js';
 import { FakeKeypad } from '../../drivers/keypad/FakeKeypad.js';
 import { FakePrinter } from '../../drivers/printer/FakePrinter.js';
+import type { ControlServer } from '../../src/terminal/control/ControlServer.js';
+import { LogRing } from '../../src/terminal/control/LogRing.js';
+import { openConsoleSocket } from '../../src/terminal/control/openConsoleSocket.js';
 import type { BeepTone, Terminal } from '../../src/terminal/createTerminal.js';
 import type { HostLink } from '../../src/terminal/hostClient/HostClient.js';
 import { openTerminal } from '../../src/terminal/openTerminal.js';
 import type { TerminalConfig } from '../../src/terminal/terminalConfig.js';
-import { buildTerminalConfig } from './buildTerminalConfig.js';
+import { prepareTerminalConfig, unusableConfig } from './buildTerminalConfig.js';
 import { DataDirLock } from './DataDirLock.js';
-import { openFileLogger } from './openFileLogger.js';
+import { openFileLogger, openLogFile } from './openFileLogger.js';
 import { openSimReader } from './openSimReader.js';
 import { PhoneInbox } from './PhoneInbox.js';
 import { prepareSimulatorState, type Enrollment } from './prepareSimulatorState.js';
@@ -27,8 +31,22 @@ export interface Simulator {
   readonly paths: SimulatorPaths;
   /** The embedded payment host (`host.url`, `host.context` for the admin functions). */
   readonly host: SimulatorHost;
-  /** The terminal's configuration as validated by the board's schema. */
+  /**
+   * The terminal's configuration as validated by the board's schema: `configFile` with the
+   * simulator's own host URL and `--lang` over it (see `simulatorConfigEnv`).
+   */
   readonly config: TerminalConfig;
+  /** `<dataDir>/terminal-config.json`: what the technician console's `config` commands change. */
+  readonly configFile: string;
+  /** Whether this start wrote `configFile` (it was absent), rather than reading it. */
+  readonly configWritten: boolean;
+  /**
+   * The technician console's control socket server (on `config.console.socketPath`); undefined
+   * when the socket could not be opened (logged; the terminal runs without it).
+   */
+  readonly console: ControlServer | undefined;
+  /** The terminal's last log lines (the console's `logs tail`); each also goes to its log file. */
+  readonly logs: LogRing;
   /** The enrolled terminal, merchant and current customer (with the phone's card token). */
   readonly state: SimulatorState;
   /** Whether this start enrolled the customer, and how. */
@@ -54,6 +72,11 @@ export interface Simulator {
   /** Called after every exchange of the terminal with the host (the status bar). */
   onHostLink(listener: (link: HostLink) => void): () => void;
   /**
+   * Called when a technician asks for a restart at the console (after its reply went out).
+   * There is no systemd to start the simulator again: its UI stops it and says so.
+   */
+  onRestartAsked(listener: () => void): () => void;
+  /**
    * Stops the terminal (devices, journal), then the phone and inbox, then the host (requests in
    * flight finish, the database closes and keeps its data), and gives the data directory back.
    * Idempotent: later calls return the same promise.
@@ -69,6 +92,9 @@ export interface SimulatorTuning {
   readonly inboxIntervalMs?: number;
 }
 
+/** How many terminal log lines the technician console's `logs tail` can look back. */
+const LOG_LINES_KEPT = 1000;
+
 /**
  * Starts the whole simulator from its options, printing nothing (logs go to
  * `<dataDir>/logs/host.log` and `terminal.log`; the screen belongs to the UI):
@@ -81,9 +107,12 @@ export interface SimulatorTuning {
  *    new customer (see `prepareSimulatorState`);
  * 5. starts the phone: its inbox (the texts to the customer's number) and its card on the
  *    reader; and the slip shelf;
- * 6. builds the terminal's config and starts the terminal with `openTerminal` on that reader, a
+ * 6. reads the terminal's config file, writing it first when absent (see
+ *    `prepareTerminalConfig`), and starts the terminal with `openTerminal` on that reader, a
  *    fake keypad and a fake printer, on the system clock; it signs in and recovers its journal
- *    by itself.
+ *    by itself;
+ * 7. opens the technician console's control socket on that terminal and its devices (no modem),
+ *    as `pos-terminal` does on a board.
  *
  * Resolves once the terminal has started (it is then signing in: wait for its `idle` screen
  * before keying). A failure undoes what was started and rejects; a `SimulatorError` carries a
@@ -125,10 +154,6 @@ export async function startSimulator(
     undo.push(() => {
       hostLog.close();
     });
-    const terminalLog = openFileLogger(paths.terminalLog, 'terminal', 'debug');
-    undo.push(() => {
-      terminalLog.close();
-    });
     const host = await SimulatorHost.start({
       dataDir: paths.hostDir,
       language: options.lang,
@@ -139,9 +164,19 @@ export async function startSimulator(
     const { state, enrollment } = await prepareSimulatorState(host.context, paths, {
       freshAccount: options.freshAccount,
     });
-    const config = buildTerminalConfig({ state, paths, hostUrl: host.url, language: options.lang });
+    const { config, env, written } = await prepareTerminalConfig({
+      state,
+      paths,
+      hostUrl: host.url,
+      language: options.lang,
+    });
 
-    const { logger } = terminalLog;
+    const terminalLog = openLogFile(paths.terminalLog);
+    undo.push(() => {
+      terminalLog.close();
+    });
+    const logs = new LogRing({ capacity: LOG_LINES_KEPT, forward: terminalLog });
+    const logger = createLogger({ name: 'terminal', level: config.logLevel, destination: logs });
     const inbox = PhoneInbox.forHost(host.context, state.customer.msisdn, {
       since: startedAt,
       ...(tuning.inboxIntervalMs === undefined ? {} : { intervalMs: tuning.inboxIntervalMs }),
@@ -167,30 +202,65 @@ export async function startSimulator(
     });
     const beepListeners = new Set<(tone: BeepTone) => void>();
     const linkListeners = new Set<(link: HostLink) => void>();
+    const restartListeners = new Set<() => void>();
+    // What the consoles are told when the simulator stops.
+    let stopReason = 'the simulator is stopping';
     let hostLink: HostLink | undefined;
-    const terminal = openTerminal(
-      config,
-      {
-        reader: simReader.reader,
-        keypad,
-        printer,
-        beep: (tone) => {
-          for (const listener of [...beepListeners]) listener(tone);
+    let terminal: Terminal;
+    try {
+      terminal = openTerminal(
+        config,
+        {
+          reader: simReader.reader,
+          keypad,
+          printer,
+          beep: (tone) => {
+            for (const listener of [...beepListeners]) listener(tone);
+          },
         },
-      },
-      {
-        clock: systemClock,
-        logger,
-        onHostLink: (link) => {
-          hostLink = link;
-          for (const listener of [...linkListeners]) listener(link);
+        {
+          clock: systemClock,
+          logger,
+          onHostLink: (link) => {
+            hostLink = link;
+            for (const listener of [...linkListeners]) listener(link);
+          },
         },
-      },
-    );
+      );
+    } catch (error) {
+      // A key file the config names that cannot be read: the file is the one to fix.
+      throw unusableConfig(paths.terminalConfigFile, error) ?? error;
+    }
     undo.push(() => terminal.stop());
     await terminal.start();
+    const controlServer = await openConsoleSocket({
+      terminal,
+      devices: { reader: simReader.reader, keypad, printer, modem: undefined },
+      clock: systemClock,
+      config,
+      configFile: paths.terminalConfigFile,
+      env,
+      logs,
+      logger,
+      // After the console's reply has gone out.
+      requestRestart: () => {
+        stopReason = 'restart asked at the console: run npm start again';
+        setImmediate(() => {
+          for (const listener of [...restartListeners]) listener();
+        });
+      },
+    });
+    // Closed before the terminal stops: its consoles are told why.
+    undo.push(() => controlServer?.close(stopReason));
     logger.info(
-      { terminalId: state.terminalId, host: host.url, reader: readerKind, enrollment },
+      {
+        terminalId: state.terminalId,
+        host: host.url,
+        reader: readerKind,
+        enrollment,
+        configFile: paths.terminalConfigFile,
+        configWritten: written,
+      },
       'simulator started',
     );
 
@@ -200,6 +270,10 @@ export async function startSimulator(
       paths,
       host,
       config,
+      configFile: paths.terminalConfigFile,
+      configWritten: written,
+      console: controlServer,
+      logs,
       state,
       enrollment,
       reader: simReader.reader,
@@ -220,6 +294,10 @@ export async function startSimulator(
       onHostLink(listener) {
         linkListeners.add(listener);
         return () => linkListeners.delete(listener);
+      },
+      onRestartAsked(listener) {
+        restartListeners.add(listener);
+        return () => restartListeners.delete(listener);
       },
       stop() {
         stopping ??= unwind().then((failures) => {
