@@ -2,12 +2,16 @@ import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
   cpSync,
+  existsSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
   readdirSync,
+  readlinkSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +25,10 @@ import { terminalConfigSchema } from '../src/terminal/terminalConfig.js';
  * systemctl and udevadm. The stubs keep a small state (installed packages, users, groups,
  * owners, enabled units) in files, so a second run sees what the first one "did", and log
  * every call. Nothing here touches the real system: no package, user or unit is made.
+ *
+ * The application (--app) is a small fake built tree made here, not npm's: package.json,
+ * dist/ with the three commands (ES modules with a shebang, as `npm run build` leaves them)
+ * and node_modules/ with one package and its .bin link.
  */
 
 const REPO = path.resolve(import.meta.dirname, '..');
@@ -32,7 +40,9 @@ const SHIPPED = [
   '99-pos-devices.rules',
   'pos-terminal.default',
   'config.example.json',
+  'README.md',
 ];
+const RESTART = 'systemctl try-restart pos-terminal.service pos-console@*.service';
 
 // Each stub logs its name and arguments (one line, tab-separated) to $STUB_STATE/calls.
 const STUBS: Record<string, string> = {
@@ -84,7 +94,7 @@ log systemctl "$@"
 case "$1" in
   is-enabled) grep -qx "\${*: -1}" "$STUB_STATE/enabled" ;;
   enable) echo "\${*: -1}" >>"$STUB_STATE/enabled" ;;
-  daemon-reload) ;;
+  daemon-reload | try-restart) ;;
   *) echo "systemctl stub: unexpected $*" >&2; exit 3 ;;
 esac`,
   udevadm: `log udevadm "$@"`,
@@ -98,6 +108,39 @@ let root: string;
 let source: string;
 let state: string;
 let bin: string;
+let app: string;
+
+/** The fake built application: path under app/ -> content (and mode when executable). */
+const APP_FILES: Record<string, { content: string; mode?: number }> = {
+  'package.json': { content: '{ "name": "combopay", "version": "0.1.0", "type": "module" }\n' },
+  'package-lock.json': { content: '{ "name": "combopay", "lockfileVersion": 3 }\n' },
+  'dist/src/terminal/main.js': {
+    content: `#!/usr/bin/env node\nimport { name } from '../core/name.js';\nconsole.log(\`\${name} terminal\`);\n`,
+    mode: 0o755,
+  },
+  'dist/src/terminal/console/main.js': {
+    content: `#!/usr/bin/env node\nconsole.log('console');\n`,
+    mode: 0o755,
+  },
+  'dist/src/host/cli/main.js': {
+    content: `#!/usr/bin/env node\nconsole.log('host');\n`,
+    mode: 0o755,
+  },
+  'dist/src/core/name.js': { content: `export const name = 'combopay';\n` },
+  'dist/src/core/name.js.map': { content: '{}\n' },
+  'node_modules/left-pad/package.json': { content: '{ "name": "left-pad", "bin": "cli.js" }\n' },
+  'node_modules/left-pad/index.js': { content: 'module.exports = () => {};\n' },
+  'node_modules/left-pad/cli.js': { content: '#!/usr/bin/env node\n', mode: 0o755 },
+  // Not part of what is installed: only package*.json, dist/ and node_modules/ are.
+  'src/terminal/main.ts': { content: 'export {};\n' },
+};
+
+function writeApp(file: string, content: string, mode = 0o644) {
+  const full = path.join(app, file);
+  mkdirSync(path.dirname(full), { recursive: true });
+  writeFileSync(full, content);
+  chmodSync(full, mode);
+}
 
 beforeEach(() => {
   work = mkdtempSync(path.join(tmpdir(), 'install-board-'));
@@ -105,8 +148,15 @@ beforeEach(() => {
   source = path.join(work, 'systemd');
   state = path.join(work, 'state');
   bin = path.join(work, 'bin');
+  app = path.join(work, 'app');
   for (const dir of [root, source, state, bin]) mkdirSync(dir, { recursive: true });
   for (const file of SHIPPED) cpSync(path.join(SYSTEMD, file), path.join(source, file));
+  // docs/ beside --source, as in the repository.
+  mkdirSync(path.join(work, 'docs'));
+  writeFileSync(path.join(work, 'docs/configuration.md'), '# Configuration\n');
+  for (const [file, { content, mode }] of Object.entries(APP_FILES)) writeApp(file, content, mode);
+  mkdirSync(path.join(app, 'node_modules/.bin'));
+  symlinkSync('../left-pad/cli.js', path.join(app, 'node_modules/.bin/left-pad'));
   writeFileSync(path.join(state, 'calls'), '');
   writeFileSync(path.join(state, 'packages'), '');
   writeFileSync(path.join(state, 'passwd'), 'root\n');
@@ -128,19 +178,27 @@ afterEach(() => {
   rmSync(work, { recursive: true, force: true });
 });
 
-function install(...args: string[]) {
+function run(...args: string[]) {
   writeFileSync(path.join(state, 'calls'), '');
   const realPath = process.env.PATH ?? '/usr/bin:/bin';
-  const result = spawnSync('bash', [SCRIPT, '--root', root, '--source', source, ...args], {
+  return spawnSync('bash', [SCRIPT, '--root', root, '--source', source, ...args], {
     encoding: 'utf8',
     env: { ...process.env, PATH: `${bin}:${realPath}`, REAL_PATH: realPath, STUB_STATE: state },
   });
-  expect(result.stderr).toBe('');
-  expect(result.status).toBe(0);
-  const calls = readFileSync(path.join(state, 'calls'), 'utf8')
+}
+
+function readCalls(): string[] {
+  return readFileSync(path.join(state, 'calls'), 'utf8')
     .split('\n')
     .filter(Boolean)
     .map((line) => line.split('\t').join(' '));
+}
+
+function install(...args: string[]) {
+  const result = run(...args);
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+  const calls = readCalls();
   const changing = calls.filter((call) => CHANGING.has(call.split(' ')[0] ?? ''));
   return {
     stdout: result.stdout,
@@ -152,18 +210,28 @@ function install(...args: string[]) {
 interface Entry {
   mode: string;
   mtimeMs: number;
+  ino: number;
   content?: string;
+  link?: string;
 }
 
-/** Every file and directory under the root: mode, mtime and (files) content. */
+/**
+ * Every file, directory and link under the root: mode, mtime, inode (a file written again is a
+ * new inode, being renamed into place) and content or link target.
+ */
 function snapshot(): Record<string, Entry> {
   const entries: Record<string, Entry> = {};
   const walk = (dir: string): void => {
     for (const name of readdirSync(dir)) {
       const full = path.join(dir, name);
-      const stat = statSync(full);
-      const entry: Entry = { mode: (stat.mode & 0o7777).toString(8), mtimeMs: stat.mtimeMs };
+      const stat = lstatSync(full);
+      const entry: Entry = {
+        mode: (stat.mode & 0o7777).toString(8),
+        mtimeMs: stat.mtimeMs,
+        ino: stat.ino,
+      };
       if (stat.isDirectory()) walk(full);
+      else if (stat.isSymbolicLink()) entry.link = readlinkSync(full);
       else entry.content = readFileSync(full, 'utf8');
       entries[path.relative(root, full)] = entry;
     }
@@ -193,6 +261,8 @@ describe('install-board.sh', () => {
       'systemctl enable pos-terminal.service',
     ]);
     expect(first.stdout).toContain('group gpio: not on this board, skipped');
+    // Without --app the application is not touched, and said so once.
+    expect(first.stdout.match(/application not installed \(no --app\)/g)).toHaveLength(1);
     expect(first.stdout).not.toMatch(/unchanged$/m);
 
     expect(modeOf('etc/pos-terminal')).toBe('750');
@@ -208,6 +278,7 @@ describe('install-board.sh', () => {
       ['pos-terminal.service', 'etc/systemd/system'],
       ['pos-console@.service', 'etc/systemd/system'],
       ['99-pos-devices.rules', 'etc/udev/rules.d'],
+      ['README.md', 'usr/local/share/doc/pos-terminal/systemd'],
     ] as const) {
       const target = path.join(dir, file);
       expect(readFileSync(at(target), 'utf8')).toBe(readFileSync(path.join(SYSTEMD, file), 'utf8'));
@@ -227,6 +298,16 @@ describe('install-board.sh', () => {
       'etc/udev',
       'etc/udev/rules.d',
       'etc/udev/rules.d/99-pos-devices.rules',
+      'usr',
+      'usr/local',
+      'usr/local/share',
+      'usr/local/share/doc',
+      'usr/local/share/doc/pos-terminal',
+      'usr/local/share/doc/pos-terminal/docs',
+      'usr/local/share/doc/pos-terminal/docs/configuration.md',
+      'usr/local/share/doc/pos-terminal/systemd',
+      'usr/local/share/doc/pos-terminal/systemd/README.md',
+      'usr/local/share/doc/pos-terminal/systemd/config.example.json',
       'var',
       'var/lib',
       'var/lib/pos-terminal',
@@ -288,6 +369,184 @@ describe('install-board.sh', () => {
     );
     const again = install();
     expect(again.changing).toEqual(['usermod --append --groups gpio pos-terminal']);
+  });
+
+  describe('the application (--app)', () => {
+    const LIB = 'usr/local/lib/combopay';
+    const appEntries = () =>
+      Object.fromEntries(Object.entries(snapshot()).filter(([file]) => file.startsWith(`${LIB}/`)));
+
+    it('installs package*.json, dist/ and node_modules/ and links the three commands', () => {
+      const first = install('--app', app);
+
+      expect(first.changing.filter((call) => call.startsWith('systemctl try-restart'))).toEqual([
+        RESTART,
+      ]);
+      expect(first.changing.at(-1)).toBe(RESTART);
+      expect(first.stdout).not.toContain('no --app');
+      for (const [file, { content, mode }] of Object.entries(APP_FILES)) {
+        if (file.startsWith('src/')) {
+          expect(existsSync(at(path.join(LIB, file)))).toBe(false);
+          continue;
+        }
+        expect(readFileSync(at(path.join(LIB, file)), 'utf8')).toBe(content);
+        expect(modeOf(path.join(LIB, file))).toBe(mode === undefined ? '644' : '755');
+      }
+      expect(existsSync(at(path.join(LIB, 'src')))).toBe(false);
+      expect(modeOf(LIB)).toBe('755');
+      expect(modeOf(path.join(LIB, 'dist/src/terminal'))).toBe('755');
+      expect(readlinkSync(at(path.join(LIB, 'node_modules/.bin/left-pad')))).toBe(
+        '../left-pad/cli.js',
+      );
+
+      for (const [command, file, output] of [
+        ['pos-terminal', 'dist/src/terminal/main.js', 'combopay terminal'],
+        ['pos-console', 'dist/src/terminal/console/main.js', 'console'],
+        ['pos-host', 'dist/src/host/cli/main.js', 'host'],
+      ] as const) {
+        const link = at(path.join('usr/local/bin', command));
+        expect(readlinkSync(link)).toBe(`../lib/combopay/${file}`);
+        // Run through the link as systemd would: the shebang, and the ES module's imports
+        // resolved from where the file really is.
+        const ran = spawnSync(link, [], { encoding: 'utf8' });
+        expect(ran.stderr).toBe('');
+        expect(ran.stdout).toBe(`${output}\n`);
+      }
+    });
+
+    it('rewrites nothing and restarts nothing the second time', () => {
+      install('--app', app);
+      const before = snapshot();
+      const second = install('--app', app);
+      expect(snapshot()).toEqual(before);
+      expect(second.changing).toEqual([]);
+      expect(second.stdout).toContain(`/${LIB}: unchanged`);
+      expect(second.stdout).toContain('/usr/local/bin/pos-terminal: unchanged');
+      expect(second.stdout.trimEnd().split('\n').at(-1)).toBe('install-board: unchanged');
+
+      // Nor does a run without --app: the installed application is left as it is.
+      const without = install();
+      expect(snapshot()).toEqual(before);
+      expect(without.changing).toEqual([]);
+      expect(without.stdout.match(/application: left as it is \(no --app\)/g)).toHaveLength(1);
+    });
+
+    it('copies what changed, removes what went, and restarts once', () => {
+      install('--app', app);
+      const before = appEntries();
+      writeApp('dist/src/core/name.js', `export const name = 'combopay 2';\n`);
+      writeApp('dist/src/core/added.js', 'export {};\n');
+      rmSync(path.join(app, 'node_modules/left-pad/index.js'));
+      // A directory made again with the same content is the same: nothing to install.
+      const hostMain = readFileSync(path.join(app, 'dist/src/host/cli/main.js'), 'utf8');
+      rmSync(path.join(app, 'dist/src/host'), { recursive: true, force: true });
+      writeApp('dist/src/host/cli/main.js', hostMain, 0o755);
+      chmodSync(path.join(app, 'node_modules/left-pad/cli.js'), 0o644);
+
+      const update = install('--app', app);
+      expect(update.changing).toEqual([RESTART]);
+      expect(update.stdout).toContain(`/${LIB}: from ${app}, 3 to install or update, 1 to remove`);
+      const after = appEntries();
+      expect(after[`${LIB}/dist/src/core/name.js`]?.content).toBe(
+        `export const name = 'combopay 2';\n`,
+      );
+      expect(after[`${LIB}/dist/src/core/added.js`]?.mode).toBe('644');
+      expect(after[`${LIB}/node_modules/left-pad/index.js`]).toBeUndefined();
+      expect(after[`${LIB}/node_modules/left-pad/cli.js`]?.mode).toBe('644');
+      // Everything else is the same file, not written again.
+      const rewritten = Object.entries(after)
+        .filter(
+          ([file, entry]) =>
+            entry.link === undefined &&
+            !file.endsWith('/dist/src/core') &&
+            !file.endsWith('/node_modules/left-pad') &&
+            JSON.stringify(entry) !== JSON.stringify(before[file]),
+        )
+        .map(([file]) => file);
+      expect(rewritten.sort()).toEqual([
+        `${LIB}/dist/src/core/added.js`,
+        `${LIB}/dist/src/core/name.js`,
+        `${LIB}/node_modules/left-pad/cli.js`,
+      ]);
+      expect(spawnSync(at('usr/local/bin/pos-terminal'), [], { encoding: 'utf8' }).stdout).toBe(
+        'combopay 2 terminal\n',
+      );
+
+      // Something else put in the installed tree goes too, and a mode changed there is mended.
+      writeFileSync(at(path.join(LIB, 'stray.txt')), 'x');
+      chmodSync(at(path.join(LIB, 'dist/src/core/name.js')), 0o664);
+      const mended = install('--app', app);
+      expect(mended.changing).toEqual([RESTART]);
+      expect(existsSync(at(path.join(LIB, 'stray.txt')))).toBe(false);
+      expect(modeOf(path.join(LIB, 'dist/src/core/name.js'))).toBe('644');
+    });
+
+    it('puts back a command link that points elsewhere', () => {
+      install('--app', app);
+      rmSync(at('usr/local/bin/pos-console'));
+      symlinkSync('/opt/old/pos-console', at('usr/local/bin/pos-console'));
+      const again = install('--app', app);
+      expect(again.changing).toEqual([RESTART]);
+      expect(readlinkSync(at('usr/local/bin/pos-console'))).toBe(
+        '../lib/combopay/dist/src/terminal/console/main.js',
+      );
+    });
+
+    it.each([
+      [
+        'without dist/',
+        () => rmSync(path.join(app, 'dist'), { recursive: true }),
+        /no dist\/src\/terminal\/main\.js/,
+      ],
+      [
+        'without the console',
+        () => rmSync(path.join(app, 'dist/src/terminal/console/main.js')),
+        /no dist\/src\/terminal\/console\/main\.js/,
+      ],
+      [
+        'without node_modules/',
+        () => rmSync(path.join(app, 'node_modules'), { recursive: true }),
+        /no node_modules/,
+      ],
+      [
+        'with a command not executable',
+        () => chmodSync(path.join(app, 'dist/src/terminal/main.js'), 0o644),
+        /main\.js is not executable/,
+      ],
+      [
+        'of another package',
+        () => writeApp('package.json', '{ "name": "other" }\n'),
+        /no package\.json of combopay/,
+      ],
+    ])('refuses an --app tree %s: exit 2, nothing changed', (_, spoil, message) => {
+      // On a fresh board: not even a query is made.
+      spoil();
+      const fresh = run('--app', app);
+      expect(fresh.status).toBe(2);
+      expect(fresh.stderr).toMatch(message);
+      expect(fresh.stderr).toContain('(nothing changed)');
+      expect(readCalls()).toEqual([]);
+      expect(snapshot()).toEqual({});
+
+      // On an installed one: the installed application stays.
+      rmSync(app, { recursive: true });
+      for (const [file, { content, mode }] of Object.entries(APP_FILES))
+        writeApp(file, content, mode);
+      install('--app', app);
+      const before = snapshot();
+      spoil();
+      const refused = run('--app', app);
+      expect(refused.status).toBe(2);
+      expect(readCalls()).toEqual([]);
+      expect(snapshot()).toEqual(before);
+    });
+
+    it('refuses an --app that is not a directory', () => {
+      const result = run('--app', path.join(work, 'nowhere'));
+      expect(result.status).toBe(2);
+      expect(result.stderr).toContain('not a directory');
+      expect(snapshot()).toEqual({});
+    });
   });
 
   it('prints its usage with --help', () => {
