@@ -425,10 +425,13 @@ if ((INSTALL_PACKAGES)); then install_packages; else say "packages: skipped (--s
 check_node
 ensure_user
 
-ensure_dir /etc/pos-terminal 0750 "root:$SERVICE_USER"
+# The technician console's `config set` replaces config.json through a temporary file beside
+# it, so the service's group may write the directory; the sticky bit keeps it from removing or
+# replacing what it does not own (the terminal key, root's).
+ensure_dir /etc/pos-terminal 1770 "root:$SERVICE_USER"
 ensure_dir /var/lib/pos-terminal 0700 "$SERVICE_USER:$SERVICE_USER"
-ensure_kept_file "$SOURCE/config.example.json" /etc/pos-terminal/config.json 0640 \
-  "root:$SERVICE_USER"
+ensure_kept_file "$SOURCE/config.example.json" /etc/pos-terminal/config.json 0600 \
+  "$SERVICE_USER:$SERVICE_USER"
 ensure_kept_file "$SOURCE/pos-terminal.default" /etc/default/pos-terminal 0644 root:root
 
 units_changed=0
@@ -465,8 +468,17 @@ else
   say "units run, is missing; run again with --app DIR (see --help)"
 fi
 
-if ((units_changed)); then run systemctl daemon-reload; fi
-if ((rules_changed)); then
+# Installing into an image or a chroot (systemd not running): enable works from the files
+# alone; reloading and restarting are for a running system, and happen at its first boot.
+live=1
+case "${POS_INSTALL_SYSTEMD_RUNNING:-auto}" in
+  0) live=0 ;;
+  1) live=1 ;;
+  *) [[ -d /run/systemd/system ]] || live=0 ;;
+esac
+if ((!live)); then say "systemd is not running here: no reload or restart (they come at boot)"; fi
+if ((units_changed && live)); then run systemctl daemon-reload; fi
+if ((rules_changed && live)); then
   run udevadm control --reload
   # Apply the new names to the devices plugged in now, not only at the next plug or boot.
   run udevadm trigger --action=change --subsystem-match=tty --subsystem-match=input \
@@ -479,12 +491,15 @@ else
   run systemctl enable pos-terminal.service
 fi
 # The new code runs only once restarted; try-restart leaves stopped units stopped.
-if ((app_changed)); then run systemctl try-restart pos-terminal.service 'pos-console@*.service'; fi
+if ((app_changed && live)); then
+  run systemctl try-restart pos-terminal.service 'pos-console@*.service'
+fi
 
 if ((CHANGED)); then
   say "done. Next: put the terminal key in the file named by terminalKeyFile (mode 0600,"
   say "owner $SERVICE_USER), edit /etc/pos-terminal/config.json (terminalId, host.url,"
-  say "supervisorPasswordHash from 'npm run -s terminal:hash-password'), check it with"
+  say "supervisorPasswordHash from 'npm run -s terminal:hash-password', console.passwordHash"
+  say "from 'npm run -s terminal:hash-password -- --technician'), check it with"
   say "'pos-terminal --check', then: systemctl start pos-terminal.service"
 else
   say "unchanged"

@@ -174,8 +174,12 @@ beforeEach(() => {
   }
 });
 
+/** Environment of the next runs beyond the stubs' (reset after each test). */
+let extraEnv: Record<string, string> = {};
+
 afterEach(() => {
   rmSync(work, { recursive: true, force: true });
+  extraEnv = {};
 });
 
 function run(...args: string[]) {
@@ -183,7 +187,15 @@ function run(...args: string[]) {
   const realPath = process.env.PATH ?? '/usr/bin:/bin';
   return spawnSync('bash', [SCRIPT, '--root', root, '--source', source, ...args], {
     encoding: 'utf8',
-    env: { ...process.env, PATH: `${bin}:${realPath}`, REAL_PATH: realPath, STUB_STATE: state },
+    env: {
+      ...process.env,
+      PATH: `${bin}:${realPath}`,
+      REAL_PATH: realPath,
+      STUB_STATE: state,
+      // As on a running board (this machine may run no systemd); one test says otherwise.
+      POS_INSTALL_SYSTEMD_RUNNING: '1',
+      ...extraEnv,
+    },
   });
 }
 
@@ -244,6 +256,19 @@ const at = (file: string) => path.join(root, file);
 const modeOf = (file: string) => (statSync(at(file)).mode & 0o7777).toString(8);
 
 describe('install-board.sh', () => {
+  it('into an image (systemd not running): enables the unit from its files, reloads and restarts nothing', () => {
+    extraEnv = { POS_INSTALL_SYSTEMD_RUNNING: '0' };
+    const first = install();
+    expect(first.changing).toContain('systemctl enable pos-terminal.service');
+    expect(
+      first.changing.filter((call) => /daemon-reload|try-restart|^udevadm/.test(call)),
+    ).toEqual([]);
+    expect(first.stdout).toContain('systemd is not running here');
+    expect(readFileSync(at('etc/systemd/system/pos-terminal.service'), 'utf8')).toBe(
+      readFileSync(path.join(SYSTEMD, 'pos-terminal.service'), 'utf8'),
+    );
+  });
+
   it('sets up a fresh board: packages, user, groups, directories, config, units, enable', () => {
     const first = install();
 
@@ -254,7 +279,7 @@ describe('install-board.sh', () => {
       'usermod --append --groups dialout,input,lp pos-terminal',
       `chown root:pos-terminal ${at('etc/pos-terminal')}`,
       `chown pos-terminal:pos-terminal ${at('var/lib/pos-terminal')}`,
-      `chown root:pos-terminal ${at('etc/pos-terminal/config.json')}`,
+      `chown pos-terminal:pos-terminal ${at('etc/pos-terminal/config.json')}`,
       'systemctl daemon-reload',
       'udevadm control --reload',
       'udevadm trigger --action=change --subsystem-match=tty --subsystem-match=input --subsystem-match=usbmisc',
@@ -265,9 +290,9 @@ describe('install-board.sh', () => {
     expect(first.stdout.match(/application not installed \(no --app\)/g)).toHaveLength(1);
     expect(first.stdout).not.toMatch(/unchanged$/m);
 
-    expect(modeOf('etc/pos-terminal')).toBe('750');
+    expect(modeOf('etc/pos-terminal')).toBe('1770');
     expect(modeOf('var/lib/pos-terminal')).toBe('700');
-    expect(modeOf('etc/pos-terminal/config.json')).toBe('640');
+    expect(modeOf('etc/pos-terminal/config.json')).toBe('600');
     expect(readFileSync(at('etc/pos-terminal/config.json'), 'utf8')).toBe(
       readFileSync(path.join(SYSTEMD, 'config.example.json'), 'utf8'),
     );
@@ -344,7 +369,7 @@ describe('install-board.sh', () => {
     writeFileSync(at('etc/pos-terminal/config.json'), edited);
     install();
     expect(readFileSync(at('etc/pos-terminal/config.json'), 'utf8')).toBe(edited);
-    expect(modeOf('etc/pos-terminal/config.json')).toBe('640');
+    expect(modeOf('etc/pos-terminal/config.json')).toBe('600');
   });
 
   it('replaces a changed unit and reloads systemd only, not udev', () => {
