@@ -64,7 +64,7 @@ what differs is changed, and a run that changes nothing prints "unchanged".
 
 Installs: packages pcscd libccid socat fonts-wqy-microhei and fbterm or kmscon (the one
 pos-terminal.service runs); user pos-terminal (groups dialout input lp, gpio if present);
-/etc/pos-terminal (0750) with config.json (0640) from config.example.json if absent;
+/etc/pos-terminal (1770) with config.json (0600, the service's) from config.example.json if absent;
 /var/lib/pos-terminal (0700); /etc/default/pos-terminal if absent; the units in
 /etc/systemd/system and the udev rules in /etc/udev/rules.d; the documentation in
 /usr/local/share/doc/pos-terminal; enables pos-terminal.service. With --app: the application
