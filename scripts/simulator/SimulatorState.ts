@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { cardToken, cardUid, merchantId, terminalId } from '../../src/protocol/fields.js';
 import { writeFileAtomic } from '../../src/host/tls/writeFileAtomic.js';
-import { parseSupervisorHash } from '../../src/terminal/effects/supervisorPassword.js';
-import { parsePasswordHash } from '../../src/terminal/passwordHash.js';
+import { passwordHashField } from '../../src/terminal/passwordHash.js';
 import { SimulatorError } from './SimulatorError.js';
 
 /** The demo customer the simulator plays: their phone number and what their phone's card holds. */
@@ -37,27 +36,12 @@ export const simulatorStateSchema = z.strictObject({
   terminalId,
   merchant: z.strictObject({ id: merchantId, name: z.string().trim().min(1).max(80) }),
   customer: simulatorCustomerSchema,
-  supervisorPasswordHash: z.string().superRefine((text, ctx) => {
-    try {
-      parseSupervisorHash(text);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: (error as Error).message });
-    }
-  }),
+  supervisorPasswordHash: passwordHashField('supervisor password hash'),
   /**
    * The technician console password's hash. Absent in a state written before the simulator had
    * the console: the next start adds it.
    */
-  technicianPasswordHash: z
-    .string()
-    .superRefine((text, ctx) => {
-      try {
-        parsePasswordHash(text, 'technician password hash');
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', message: (error as Error).message });
-      }
-    })
-    .optional(),
+  technicianPasswordHash: passwordHashField('technician password hash').optional(),
   /** When the demo data was first enrolled (ISO 8601). */
   createdAt: z.iso.datetime(),
 });

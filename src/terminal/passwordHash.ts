@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
 import { PosError } from '../core/PosError.js';
 import type { Secret } from '../core/Secret.js';
 import { decodeBase64Url, encodeBase64Url } from '../protocol/base64url.js';
@@ -52,6 +53,20 @@ export function parsePasswordHash(text: string, what: string): ParsedPasswordHas
     throw new PosError('CONFIG_INVALID', `${what} has a bad salt or hash`);
   }
   return { N, r, p, salt, hash };
+}
+
+/**
+ * A config or state field holding such a hash: a string that {@link parsePasswordHash}
+ * accepts, with its problem (never the value) as the issue.
+ */
+export function passwordHashField(what: string) {
+  return z.string().superRefine((text, ctx) => {
+    try {
+      parsePasswordHash(text, what);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  });
 }
 
 /** Hashes `password` (scrypt, N=2^15, r=8, p=1, 16-byte random salt) for the config. */

@@ -7,9 +7,8 @@ import { terminalId } from '../protocol/fields.js';
 import { deviceConfigSchema } from './deviceConfig.js';
 import { parseBaseUrl } from './hostClient/HostClient.js';
 import { DEFAULT_CONTROL_SOCKET } from './control/controlProtocol.js';
-import { parseSupervisorHash } from './effects/supervisorPassword.js';
 import { DEFAULT_FLOW_SETTINGS } from './flow/flowTypes.js';
-import { parsePasswordHash } from './passwordHash.js';
+import { passwordHashField } from './passwordHash.js';
 
 const ms = (min: number, max: number) => z.int().min(min).max(max);
 
@@ -31,16 +30,7 @@ const consoleSettings = z.strictObject({
    * scrypt hash of the technician password (`npm run -s terminal:hash-password -- --technician`).
    * Absent: the console refuses every login (the socket still answers, saying so).
    */
-  passwordHash: z
-    .string()
-    .superRefine((text, ctx) => {
-      try {
-        parsePasswordHash(text, 'technician password hash');
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', message: (error as Error).message });
-      }
-    })
-    .optional(),
+  passwordHash: passwordHashField('technician password hash').optional(),
   /** The control socket (a unix socket, mode 0600) that `pos-console` connects to. */
   socketPath: z
     .string()
@@ -96,13 +86,7 @@ export const terminalConfigSchema = z.strictObject({
     .string()
     .regex(/^[A-Za-z0-9]{1,8}$/, '1 to 8 letters or digits')
     .default('01'),
-  supervisorPasswordHash: z.string().superRefine((text, ctx) => {
-    try {
-      parseSupervisorHash(text);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: (error as Error).message });
-    }
-  }),
+  supervisorPasswordHash: passwordHashField('supervisor password hash'),
   flow: flowSettings.prefault({}),
   console: consoleSettings.prefault({}),
   devices: deviceConfigSchema.prefault({}),
