@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { cardToken, cardUid, merchantId, terminalId } from '../../src/protocol/fields.js';
-import { writeFileAtomic } from '../../src/host/tls/writeFileAtomic.js';
+import { writeFileAtomic } from '../../src/core/writeFileAtomic.js';
 import { passwordHashField } from '../../src/terminal/passwordHash.js';
 import { SimulatorError } from './SimulatorError.js';
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { writeFileAtomic } from '../../src/host/tls/writeFileAtomic.js';
+import { writeFileAtomic } from '../../src/core/writeFileAtomic.js';
 import { configProblems } from '../../src/terminal/board/configProblems.js';
 import {
   loadTerminalConfig,

@@ -5,7 +5,7 @@ import { isPosError } from '../../src/core/PosError.js';
 import { enrollAccount, findAccount } from '../../src/host/accounts/accountAdmin.js';
 import type { HostContext } from '../../src/host/HostContext.js';
 import { addTerminal, listTerminals } from '../../src/host/terminals/terminalAdmin.js';
-import { writeFileAtomic } from '../../src/host/tls/writeFileAtomic.js';
+import { writeFileAtomic } from '../../src/core/writeFileAtomic.js';
 import { hashSupervisorPassword } from '../../src/terminal/effects/supervisorPassword.js';
 import { hashPassword } from '../../src/terminal/passwordHash.js';
 import {

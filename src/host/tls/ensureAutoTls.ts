@@ -10,7 +10,7 @@ import {
   type CertificateAuthority,
 } from './issueCertificates.js';
 import { serverSubjectAltNames, subjectAltNameKeys } from './subjectAltNames.js';
-import { writeFileAtomic } from './writeFileAtomic.js';
+import { writeFileAtomic } from '../../core/writeFileAtomic.js';
 
 /** What the host's TLS server needs, as PEM text. */
 export interface TlsMaterial {

@@ -1,18 +1,10 @@
-import {
-  closeSync,
-  fchmodSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  writeSync,
-} from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import { PosError } from '../../core/PosError.js';
+import { writeFileAtomicSync } from '../../core/writeFileAtomic.js';
 import type { Secret } from '../../core/Secret.js';
 import { parsePasswordHash, passwordMatches, type ParsedPasswordHash } from '../passwordHash.js';
 
@@ -125,18 +117,8 @@ export class ConsoleLogin {
   #write(state: LoginState): void {
     const file = this.#options.stateFile;
     mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    const temporary = `${file}.tmp`;
     // Durable before it counts: pulling the power between tries must not reset the count.
-    const fd = openSync(temporary, 'w', 0o600);
-    try {
-      // The mode of `open` applies only to a new file: a leftover one keeps its own.
-      fchmodSync(fd, 0o600);
-      writeSync(fd, `${JSON.stringify(state)}\n`);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, file);
+    writeFileAtomicSync(file, `${JSON.stringify(state)}\n`, 0o600);
   }
 }
 

@@ -1,14 +1,6 @@
-import {
-  closeSync,
-  fchmodSync,
-  fsyncSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { PosError } from '../../core/PosError.js';
+import { writeFileAtomicSync } from '../../core/writeFileAtomic.js';
 import { readTerminalSecrets } from '../readTerminalSecrets.js';
 import {
   loadTerminalConfig,
@@ -138,20 +130,9 @@ function setIn(root: JsonObject, path: string, value: unknown): void {
 
 /** Writes `text` to `file` through a temporary file and a rename, durably. */
 function writeAtomically(file: string, text: string): void {
-  const temporary = `${file}.new`;
   try {
-    const fd = openSync(temporary, 'w', 0o600);
-    try {
-      // The mode of `open` applies only to a new file: a leftover one keeps its own.
-      fchmodSync(fd, 0o600);
-      writeSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, file);
+    writeFileAtomicSync(file, text, 0o600);
   } catch (error) {
-    rmSync(temporary, { force: true });
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     throw new PosError(
       'CONFIG_INVALID',

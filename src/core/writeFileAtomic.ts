@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -12,7 +13,7 @@ import { basename, dirname, join } from 'node:path';
  */
 export async function writeFileAtomic(path: string, data: string, mode: number): Promise<void> {
   const directory = dirname(path);
-  const temporary = join(directory, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const temporary = temporaryBeside(path);
   try {
     const handle = await open(temporary, 'wx', mode);
     try {
@@ -28,6 +29,42 @@ export async function writeFileAtomic(path: string, data: string, mode: number):
     throw error;
   }
   await syncDirectory(directory);
+}
+
+/**
+ * {@link writeFileAtomic} for callers that cannot wait: the same steps, blocking. For small
+ * files only (a state counter, a config), since it holds the event loop while the disk flushes.
+ */
+export function writeFileAtomicSync(path: string, data: string, mode: number): void {
+  const temporary = temporaryBeside(path);
+  try {
+    const fd = openSync(temporary, 'wx', mode);
+    try {
+      writeSync(fd, data);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+  try {
+    const fd = openSync(dirname(path), 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // As syncDirectory: only the rename's durability is at stake.
+  }
+}
+
+/** A new, unguessable name in `path`'s directory, so no leftover file is ever reused. */
+function temporaryBeside(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
 /** Makes the rename itself durable. Best effort: some platforms cannot open a directory. */

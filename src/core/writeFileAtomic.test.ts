@@ -2,9 +2,19 @@ import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from './writeFileAtomic.js';
+import { writeFileAtomic, writeFileAtomicSync } from './writeFileAtomic.js';
 
-describe('writeFileAtomic', () => {
+describe.each([
+  ['writeFileAtomic', writeFileAtomic],
+  [
+    'writeFileAtomicSync',
+    (path: string, data: string, mode: number) =>
+      new Promise<void>((resolve) => {
+        writeFileAtomicSync(path, data, mode);
+        resolve();
+      }),
+  ],
+] as const)('%s', (_name, writeFileAtomic) => {
   let dir: string;
 
   beforeEach(async () => {
